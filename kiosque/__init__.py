@@ -1,0 +1,3 @@
+"""Kiosque: a self-hostable, multilingual news aggregator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,39 @@
+"""Options dataclasses for the pipeline, built once from Django settings (the pipeline reads no settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from kiosque.crawler.services import CrawlOptions
+from kiosque.pipeline.types import FetchOptions, ImageOptions
+from kiosque.sources.services import BackoffPolicy
+
+
+def crawl_options(**overrides: Any) -> CrawlOptions:
+    """CrawlOptions from settings.KIOSQUE; keyword overrides replace FetchOptions fields (tests, demo)."""
+    k = settings.KIOSQUE
+    route_to = k["KIOSQUE_ROUTE_TO"] or None
+    fetch_fields: dict[str, Any] = {
+        "user_agent": k["KIOSQUE_USER_AGENT"],
+        "connect_timeout": k["KIOSQUE_FETCH_CONNECT_TIMEOUT"],
+        "read_timeout": k["KIOSQUE_FETCH_READ_TIMEOUT"],
+        "max_body_bytes": k["KIOSQUE_FETCH_MAX_BYTES"],
+        "max_redirects": k["KIOSQUE_FETCH_MAX_REDIRECTS"],
+        "per_host_concurrency": k["KIOSQUE_HOST_CONCURRENCY"],
+        "min_host_delay": k["KIOSQUE_HOST_DELAY"],
+        "respect_robots": k["KIOSQUE_RESPECT_ROBOTS"],
+        "route_to": route_to,
+        "block_private_addresses": route_to is None,
+    }
+    fetch_fields.update(overrides)
+    if fetch_fields.get("route_to"):
+        fetch_fields["block_private_addresses"] = False
+    return CrawlOptions(
+        fetch=FetchOptions(**fetch_fields),
+        image=ImageOptions(display_width=k["KIOSQUE_IMAGE_DISPLAY_WIDTH"], thumb_width=k["KIOSQUE_IMAGE_THUMB_WIDTH"]),
+        languages=tuple(k["KIOSQUE_LANGUAGES"]),
+        articles_per_feed=k["KIOSQUE_ARTICLES_PER_FEED"],
+        backoff=BackoffPolicy(max_backoff=k["KIOSQUE_MAX_BACKOFF"], disable_after=k["KIOSQUE_DISABLE_AFTER"]),
+    )

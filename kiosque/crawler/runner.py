@@ -1,0 +1,92 @@
+"""Running the crawler: one pass over the due feeds (threads across sources), or passes until SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from kiosque.crawler.scheduler import feed_release, feeds_claim_due, next_due_at
+from kiosque.crawler.services import CrawlOptions, Progress, RefreshReport, source_refresh
+from kiosque.pipeline.fetch import Fetcher, HostLimiter
+from kiosque.sources.models import Feed
+
+log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _noop(event: str, amount: int) -> None:
+    return None
+
+
+def crawl_pass(
+    *,
+    options: CrawlOptions,
+    worker: str | None = None,
+    progress: Progress = _noop,
+    limiter: HostLimiter | None = None,
+    on_claimed: Callable[[int], None] | None = None,
+) -> RefreshReport:
+    """Claim the due feeds and refresh their sources in parallel; returns the summed report."""
+    worker = worker or worker_name()
+    feeds = feeds_claim_due(worker=worker, now=timezone.now(), lease_seconds=settings.KIOSQUE["KIOSQUE_LEASE_SECONDS"])
+    by_source: dict[int, list[Feed]] = defaultdict(list)
+    for feed in feeds:
+        by_source[feed.source_id].append(feed)
+    if on_claimed:
+        on_claimed(len(by_source))
+    total = RefreshReport(source_id=0)
+    if not by_source:
+        return total
+    with Fetcher(options.fetch, limiter=limiter) as fetcher:
+        def refresh(group: list[Feed]) -> RefreshReport:
+            try:
+                return source_refresh(group[0].source, feeds=group, fetcher=fetcher, options=options, progress=progress)
+            finally:
+                for feed in group:  # a crash must not leave the lease held until it expires
+                    feed_release(feed)
+                progress("source", 1)
+                close_old_connections()
+                if threading.current_thread() is not threading.main_thread():
+                    connection.close()
+
+        workers = max(1, min(settings.KIOSQUE["KIOSQUE_CRAWL_WORKERS"], len(by_source)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+            for report in pool.map(refresh, list(by_source.values())):
+                total.add(report)
+    return total
+
+
+def crawl_forever(*, options: CrawlOptions, stop: threading.Event, progress: Progress = _noop) -> None:
+    """Passes until `stop` is set (SIGTERM/SIGINT); sleeps until the next feed is due, waking early on stop."""
+    limiter = _shared_limiter(options)
+    while not stop.is_set():
+        report = crawl_pass(options=options, progress=progress, limiter=limiter)
+        if report.feeds_checked:
+            log.info("crawl pass", extra={"feeds": report.feeds_checked, "created": report.articles_created})
+        due = next_due_at()
+        wait = 30.0 if due is None else (due - timezone.now()).total_seconds()
+        stop.wait(timeout=min(max(wait, 1.0), 60.0))
+
+
+def _shared_limiter(options: CrawlOptions) -> HostLimiter | None:
+    """With Redis configured, per-host limits are shared by every worker on every machine."""
+    url = settings.KIOSQUE["KIOSQUE_REDIS_URL"]
+    if not url:
+        return None
+    from kiosque.pipeline.fetch import RedisHostLimiter
+
+    return RedisHostLimiter(url, concurrency=options.fetch.per_host_concurrency, min_delay=options.fetch.min_host_delay)
+
+

@@ -1,0 +1,265 @@
+"""The crawler's orchestrator: `source_refresh` walks one source down fetch -> parse -> extract -> enrich -> store.
+
+Read it top to bottom like Miniflux's RefreshFeed: each step is one call into a small pipeline module; every
+branch logs with fixed keys (source_id, feed_url, url). Only this module composes pipeline stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from kiosque.articles import selectors as article_selectors
+from kiosque.articles.models import Image
+from kiosque.articles.services import ArticleDraft, article_ingest, image_store
+from kiosque.crawler.models import EntryFailure
+from kiosque.pipeline.enrich import canonicalize_url, detect_language, normalize_text
+from kiosque.pipeline.errors import BlockedByRobots, ExtractError, PipelineError
+from kiosque.pipeline.extract import extract
+from kiosque.pipeline.fetch import Fetcher
+from kiosque.pipeline.images import process_image
+from kiosque.pipeline.parse import parse_feed
+from kiosque.pipeline.types import (
+    ExtractedArticle,
+    ExtractOptions,
+    FeedEntry,
+    FetchOptions,
+    ImageOptions,
+    ParsedFeed,
+    ParseOptions,
+)
+from kiosque.sources.models import Feed, Source
+from kiosque.sources.services import BackoffPolicy, feed_record_failure, feed_record_success
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]  # (event, amount): "article", "error", "feed"
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    image: ImageOptions = field(default_factory=ImageOptions)
+    languages: tuple[str, ...] = ("fr", "ar", "en")
+    articles_per_feed: int = 50
+    max_child_sitemaps: int = 5
+    backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+
+
+@dataclass
+class RefreshReport:
+    source_id: int
+    feeds_checked: int = 0
+    feeds_failed: int = 0
+    articles_created: int = 0
+    articles_updated: int = 0
+    entries_failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: RefreshReport) -> None:
+        for name in ("feeds_checked", "feeds_failed", "articles_created", "articles_updated", "entries_failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+
+def _noop(event: str, amount: int) -> None:
+    return None
+
+
+def source_refresh(
+    source: Source, *, feeds: list[Feed], fetcher: Fetcher, options: CrawlOptions, progress: Progress = _noop
+) -> RefreshReport:
+    """Check each claimed feed of one source and ingest its new articles. One bad feed never stops the others."""
+    report = RefreshReport(source_id=source.pk)
+    for feed in feeds:
+        report.feeds_checked += 1
+        try:
+            fetched = _feed_fetch_and_parse(feed, fetcher=fetcher, options=options)
+        except PipelineError as error:
+            feed_record_failure(feed=feed, error=error, now=timezone.now(), policy=options.backoff)
+            report.feeds_failed += 1
+            report.errors.append(f"{feed.url}: {error.reason}")
+            progress("error", 1)
+            log.warning("feed failed", extra={"source_id": source.pk, "feed_url": feed.url, "reason": error.reason})
+            continue
+        if fetched is not None:
+            _entries_ingest(source, feed=feed, fetched=fetched, ctx=_Context(fetcher, options, progress, report))
+        progress("feed", 1)
+    return report
+
+
+@dataclass(frozen=True)
+class _Context:
+    fetcher: Fetcher
+    options: CrawlOptions
+    progress: Progress
+    report: RefreshReport
+
+
+@dataclass(frozen=True)
+class _FetchedFeed:
+    parsed: ParsedFeed
+    etag: str | None
+    last_modified: str | None
+
+
+def _feed_fetch_and_parse(feed: Feed, *, fetcher: Fetcher, options: CrawlOptions) -> _FetchedFeed | None:
+    """Fetch the feed with its validators; None when unchanged (304), after recording success."""
+    result = fetcher.fetch(feed.url, etag=feed.etag or None, last_modified=feed.last_modified or None)
+    if result.not_modified:
+        feed_record_success(feed=feed, now=timezone.now(), etag=feed.etag, last_modified=feed.last_modified)
+        return None
+    parse_options = ParseOptions(
+        base_url=result.final_url, listing_selector=feed.listing_selector or None, encoding=result.encoding
+    )
+    parsed = parse_feed(result.content, parse_options)
+    parsed = _with_child_sitemaps(parsed, fetcher=fetcher, options=options)
+    # Validators are saved only after the entries are stored (see _entries_ingest), so a crash mid-way
+    # makes the next pass fetch the feed again instead of trusting a 304 for entries never stored.
+    return _FetchedFeed(parsed=parsed, etag=result.etag, last_modified=result.last_modified)
+
+
+def _with_child_sitemaps(parsed: ParsedFeed, *, fetcher: Fetcher, options: CrawlOptions) -> ParsedFeed:
+    """A sitemap index lists sitemaps: read the first few and merge their entries."""
+    if not parsed.child_feeds:
+        return parsed
+    entries = list(parsed.entries)
+    for child_url in parsed.child_feeds[: options.max_child_sitemaps]:
+        child = fetcher.fetch(child_url)
+        entries.extend(parse_feed(child.content, ParseOptions(base_url=child.final_url, encoding=child.encoding)).entries)
+    return replace(parsed, entries=tuple(entries), child_feeds=())
+
+
+def _entries_ingest(source: Source, *, feed: Feed, fetched: _FetchedFeed, ctx: _Context) -> None:
+    now = timezone.now()
+    language = fetched.parsed.language
+    for entry in _new_entries(fetched.parsed, limit=ctx.options.articles_per_feed, now=now):
+        try:
+            created = _entry_ingest(source, feed=feed, entry=entry, feed_language=language, ctx=ctx)
+        except PipelineError as error:
+            _entry_failure_record(feed=feed, url=entry.url, error=error, now=now)
+            ctx.report.entries_failed += 1
+            ctx.report.errors.append(f"{entry.url}: {error.reason}")
+            ctx.progress("error", 1)
+            log.warning("article failed", extra={"source_id": source.pk, "url": entry.url, "reason": error.reason})
+            continue
+        EntryFailure.objects.filter(url=entry.url).delete()
+        if created:
+            ctx.report.articles_created += 1
+        else:
+            ctx.report.articles_updated += 1
+        ctx.progress("article", 1)
+    feed_record_success(feed=feed, now=timezone.now(), etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> list[FeedEntry]:
+    """Newest entries first, minus those already stored and those whose retry is not due yet."""
+    entries = sorted(parsed.entries, key=lambda e: e.published or now, reverse=True)[:limit]
+    urls = [e.url for e in entries]
+    known = article_selectors.article_urls_known(urls)
+    waiting = set(EntryFailure.objects.filter(url__in=urls, next_attempt_at__gt=now).values_list("url", flat=True))
+    return [e for e in entries if e.url not in known and e.url not in waiting]
+
+
+def _entry_ingest(source: Source, *, feed: Feed, entry: FeedEntry, feed_language: str | None, ctx: _Context) -> bool:
+    """Fetch, extract, enrich and store one article; True when it was new."""
+    extracted = _page_extract(source, entry=entry, fetcher=ctx.fetcher)
+    draft = _draft(entry, extracted, languages=ctx.options.languages, feed_language=feed_language)
+    image = _image_fetch(draft.image_origin_url, fetcher=ctx.fetcher, options=ctx.options)
+    result = article_ingest(source=source, feed=feed, draft=draft, image=image, now=timezone.now())
+    return result.created
+
+
+def _page_extract(source: Source, *, entry: FeedEntry, fetcher: Fetcher) -> ExtractedArticle | None:
+    """The article page, extracted; None when robots.txt forbids it or it has no usable text.
+
+    Then the feed's own title and summary are all we keep, which is still worth showing with the link.
+    """
+    try:
+        page = fetcher.fetch(entry.url, accept="text/html,application/xhtml+xml")
+    except BlockedByRobots as error:
+        log.info("article page disallowed", extra={"url": entry.url, "reason": error.reason})
+        return None
+    rules = source.extraction_rules or {}
+    options = ExtractOptions(
+        url=page.final_url,
+        remove_selectors=tuple(rules.get("remove_selectors") or ()),
+        body_selector=rules.get("body_selector") or None,
+    )
+    try:
+        return extract(page.content, options)
+    except ExtractError as error:
+        if not entry.title:
+            raise
+        log.info("article kept from feed only", extra={"url": entry.url, "reason": error.reason})
+        return None
+
+
+def _draft(
+    entry: FeedEntry, extracted: ExtractedArticle | None, *, languages: tuple[str, ...], feed_language: str | None
+) -> ArticleDraft:
+    page = extracted or ExtractedArticle(title="", text="", html="")
+    canonical = canonicalize_url(page.canonical_url or entry.url, base=entry.url)
+    title = entry.title or page.title
+    lead = page.lead or entry.summary
+    sample = " ".join(part for part in (title, lead, page.text[:600]) if part)
+    guess = detect_language(sample, expected=languages, declared=entry.language or page.language or feed_language)
+    return ArticleDraft(
+        url=entry.url,
+        canonical_url=canonical,
+        guid=(entry.guid or "")[:1000],
+        title=title[:1000] or entry.url,
+        lead=lead,
+        text=page.text,
+        html=page.html,
+        language=guess.code or "",
+        language_method=guess.method,
+        author=(entry.author or page.author)[:300],
+        published_at=entry.published or page.published or timezone.now(),
+        categories=tuple(dict.fromkeys((*entry.categories, *page.categories)))[:8],
+        image_origin_url=(entry.image_url or page.image_url or "")[:1000],
+        content_hash=_content_hash(page.text, guess.code),
+    )
+
+
+def _content_hash(text: str, language: str | None) -> str:
+    if not text:
+        return ""
+    return hashlib.sha256(normalize_text(text, language).encode()).hexdigest()
+
+
+def _image_fetch(url: str, *, fetcher: Fetcher, options: CrawlOptions) -> Image | None:
+    """Download, verify and store the lead image once; an image problem never costs the article."""
+    if not url:
+        return None
+    stored = article_selectors.image_by_origin(url)
+    if stored is not None:
+        return stored
+    try:
+        result = fetcher.fetch(url, accept="image/avif,image/webp,image/*")
+        return image_store(origin_url=url, processed=process_image(result.content, options.image))
+    except PipelineError as error:
+        log.info("image skipped", extra={"url": url, "reason": error.reason})
+        return None
+
+
+def _entry_failure_record(*, feed: Feed, url: str, error: PipelineError, now: datetime) -> None:
+    """Remember the failure and retry later: 15 min, then doubling, capped at a day."""
+    failure, created = EntryFailure.objects.get_or_create(
+        url=url[:1000],
+        defaults={"feed": feed, "reason": error.reason, "severity": error.severity.value, "next_attempt_at": now},
+    )
+    attempts = 1 if created else failure.attempts + 1
+    delay = min(timedelta(minutes=15) * 2 ** (attempts - 1), timedelta(days=1))
+    EntryFailure.objects.filter(pk=failure.pk).update(
+        attempts=F("attempts") + (0 if created else 1),
+        reason=error.reason,
+        severity=error.severity.value,
+        next_attempt_at=now + delay,
+    )

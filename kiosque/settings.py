@@ -1,0 +1,149 @@
+"""Kiosque's one Django settings module. Every value comes from `kiosque.conf` (environment-driven,
+documented in the README's configuration table); nothing else reads the environment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from kiosque.conf import env_value
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_value("KIOSQUE_DATA_DIR")).expanduser().resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    configured = env_value("KIOSQUE_SECRET_KEY")
+    if configured:
+        return str(configured)
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_value("KIOSQUE_DEBUG")
+ALLOWED_HOSTS = env_value("KIOSQUE_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_value("KIOSQUE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "kiosque.sources",
+    "kiosque.articles",
+    "kiosque.crawler",
+    "kiosque.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kiosque.urls"
+WSGI_APPLICATION = "kiosque.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+
+def _databases() -> dict[str, dict[str, object]]:
+    url = env_value("KIOSQUE_DATABASE_URL")
+    if url:
+        return {"default": dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "kiosque.sqlite3"),
+            # WAL lets the server read while the crawler writes; IMMEDIATE transactions plus a
+            # busy timeout make concurrent writers wait instead of failing with "database is locked".
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+            "TEST": {"NAME": str(DATA_DIR / "test-kiosque.sqlite3")},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_value("KIOSQUE_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # A file cache is shared by every server process and the crawler on one machine,
+    # so invalidation after a crawl reaches all of them (LocMem would not).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_value("KIOSQUE_TIME_ZONE")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"kiosque": {"handlers": ["console"], "level": env_value("KIOSQUE_LOG_LEVEL"), "propagate": False}},
+}
+
+# Kiosque's own knobs, read by services through django.conf.settings.
+KIOSQUE = {s: env_value(s) for s in (
+    "KIOSQUE_USER_AGENT", "KIOSQUE_FETCH_CONNECT_TIMEOUT", "KIOSQUE_FETCH_READ_TIMEOUT", "KIOSQUE_FETCH_MAX_BYTES",
+    "KIOSQUE_FETCH_MAX_REDIRECTS", "KIOSQUE_HOST_CONCURRENCY", "KIOSQUE_HOST_DELAY", "KIOSQUE_RESPECT_ROBOTS",
+    "KIOSQUE_ROUTE_TO", "KIOSQUE_FEED_INTERVAL", "KIOSQUE_MAX_BACKOFF", "KIOSQUE_DISABLE_AFTER",
+    "KIOSQUE_CRAWL_WORKERS", "KIOSQUE_ARTICLES_PER_FEED", "KIOSQUE_LEASE_SECONDS", "KIOSQUE_EXCERPT_PARAGRAPHS",
+    "KIOSQUE_IMAGE_DISPLAY_WIDTH", "KIOSQUE_IMAGE_THUMB_WIDTH", "KIOSQUE_REPORT_THRESHOLD", "KIOSQUE_LANGUAGES",
+    "KIOSQUE_REDIS_URL",
+)}
