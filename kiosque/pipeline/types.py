@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 __all__ = [
+    "DiscoveredFeed",
     "ExtractOptions",
     "ExtractedArticle",
     "FeedEntry",
     "FeedKind",
     "FetchOptions",
     "FetchResult",
-    "DiscoveredFeed",
+    "ImageOptions",
     "OpmlOutline",
     "ParseOptions",
     "ParsedFeed",
     "ProcessedImage",
-    "ImageOptions",
 ]
 
 
@@ -167,6 +167,9 @@ class ExtractedArticle:
     language: str | None = None  # as the page declares it (<html lang>, og:locale)
     categories: tuple[str, ...] = ()
     site_name: str = ""
+    # Recovered problems worth an operator's eye, e.g. a per-source body_selector that matched
+    # nothing (the generic extraction was used instead). Empty when all went as configured.
+    warnings: tuple[str, ...] = ()
 
 
 # -------------------------------------------------------------------- images
@@ -176,6 +179,9 @@ class ImageOptions:
     thumb_width: int = 320
     max_pixels: int = 40_000_000  # decompression-bomb guard
     jpeg_quality: int = 82
+    min_side: int = 17  # a side shorter than this is a tracking pixel or a spacer
+    max_aspect_ratio: float = 8.0  # long side / short side; beyond it a banner or a spacer line
+    output_format: str | None = None  # "webp" or "jpeg"; None: WebP when Pillow can write it, else JPEG
 
 
 @dataclass(frozen=True)
