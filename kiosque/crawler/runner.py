@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kiosque.crawler.scheduler import feed_release, feeds_claim_due, next_due_at
 from kiosque.crawler.services import CrawlOptions, Progress, RefreshReport, source_refresh
-from kiosque.pipeline.fetch import Fetcher, HostLimiter
+from kiosque.pipeline.fetch import Fetcher, HostLimiter, InProcessHostLimiter
 from kiosque.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -80,13 +80,14 @@ def crawl_forever(*, options: CrawlOptions, stop: threading.Event, progress: Pro
         stop.wait(timeout=min(max(wait, 1.0), 60.0))
 
 
-def _shared_limiter(options: CrawlOptions) -> HostLimiter | None:
-    """With Redis configured, per-host limits are shared by every worker on every machine."""
+def _shared_limiter(options: CrawlOptions) -> HostLimiter:
+    """One limiter for all passes, so host delays hold across passes too. With Redis configured,
+    per-host limits are shared by every worker on every machine."""
     url = settings.KIOSQUE["KIOSQUE_REDIS_URL"]
     if not url:
-        return None
+        return InProcessHostLimiter()
     from kiosque.pipeline.fetch import RedisHostLimiter
 
-    return RedisHostLimiter(url, concurrency=options.fetch.per_host_concurrency, min_delay=options.fetch.min_host_delay)
+    return RedisHostLimiter(url, lease_seconds=options.fetch.total_timeout + 60)
 
 
