@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from kiosque.articles.models import Article, Category, Image, TitleRevision
+from kiosque.articles.search import index_article
 from kiosque.pipeline.types import ProcessedImage
 from kiosque.sources.models import Feed, Source
 
@@ -89,8 +92,12 @@ def _upsert(*, source: Source, feed: Feed | None, draft: ArticleDraft, image: Im
             **{name: getattr(draft, name) for name in _CONTENT_FIELDS},
         )
         _set_categories(article, draft.categories)
-        return IngestResult(article=article, created=True, updated=False)
-    return IngestResult(article=existing, created=False, updated=_update(existing, draft, image, now))
+        result = IngestResult(article=article, created=True, updated=False)
+    else:
+        result = IngestResult(article=existing, created=False, updated=_update(existing, draft, image, now))
+    if result.created or result.updated:
+        index_article(result.article)  # same transaction: the article and its search document commit together
+    return result
 
 
 def _update(article: Article, draft: ArticleDraft, image: Image | None, now: datetime) -> bool:
@@ -166,3 +173,21 @@ def _write_once(name: str, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + f".{hashlib.sha1(data).hexdigest()[:8]}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)  # atomic: a reader never sees half a file
+
+
+_VERSION_KEY = "kiosque:content-version"
+
+
+def content_version() -> str:
+    """A token that changes whenever what readers see changes (new, updated or moderated content)."""
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        latest = Article.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+        version = f"db-{latest.timestamp() if latest else 0}"
+        cache.set(_VERSION_KEY, version, None)
+    return str(version)
+
+
+def content_changed() -> None:
+    """Invalidate every cached page and feed at once (called after a crawl pass or a moderation decision)."""
+    cache.set(_VERSION_KEY, f"t-{time.time_ns()}", None)
