@@ -50,7 +50,7 @@ def feeds_find(url: str, *, fetcher: Fetcher) -> tuple[list[FoundFeed], str]:
         feed = _probe(candidate.url, fetcher=fetcher)
         if feed is not None and all(f.url != feed.url for f in found):
             found.append(feed)
-        if found and not candidate.advertised:
+        if found and candidate.guessed:
             break  # conventional paths are only a fallback: one working is enough
     return found, title
 

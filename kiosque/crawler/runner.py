@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from kiosque.articles.services import content_changed
 from kiosque.crawler.scheduler import feed_release, feeds_claim_due, next_due_at
 from kiosque.crawler.services import CrawlOptions, Progress, RefreshReport, source_refresh
 from kiosque.pipeline.fetch import Fetcher, HostLimiter, InProcessHostLimiter
@@ -65,6 +66,8 @@ def crawl_pass(
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             for report in pool.map(refresh, list(by_source.values())):
                 total.add(report)
+    if total.articles_created or total.articles_updated:
+        content_changed()  # cached pages and feeds show the new articles from now on
     return total
 
 

@@ -20,7 +20,7 @@ from kiosque.articles.models import Image
 from kiosque.articles.services import ArticleDraft, article_ingest, image_store
 from kiosque.crawler.models import EntryFailure
 from kiosque.pipeline.enrich import canonicalize_url, detect_language, normalize_text
-from kiosque.pipeline.errors import BlockedByRobots, ExtractError, PipelineError
+from kiosque.pipeline.errors import BlockedByRobots, ExtractError, PipelineError, Severity
 from kiosque.pipeline.extract import extract
 from kiosque.pipeline.fetch import Fetcher
 from kiosque.pipeline.images import process_image
@@ -29,6 +29,7 @@ from kiosque.pipeline.types import (
     ExtractedArticle,
     ExtractOptions,
     FeedEntry,
+    FeedKind,
     FetchOptions,
     ImageOptions,
     ParsedFeed,
@@ -81,7 +82,8 @@ def source_refresh(
         report.feeds_checked += 1
         try:
             fetched = _feed_fetch_and_parse(feed, fetcher=fetcher, options=options)
-        except PipelineError as error:
+        except Exception as exc:  # noqa: BLE001 - bulkhead: one feed must never stop the others; reason recorded
+            error = exc if isinstance(exc, PipelineError) else _internal_error(exc, url=feed.url)
             feed_record_failure(feed=feed, error=error, now=timezone.now(), policy=options.backoff)
             report.feeds_failed += 1
             report.errors.append(f"{feed.url}: {error.reason}")
@@ -116,7 +118,11 @@ def _feed_fetch_and_parse(feed: Feed, *, fetcher: Fetcher, options: CrawlOptions
         feed_record_success(feed=feed, now=timezone.now(), etag=feed.etag, last_modified=feed.last_modified)
         return None
     parse_options = ParseOptions(
-        base_url=result.final_url, listing_selector=feed.listing_selector or None, encoding=result.encoding
+        base_url=result.final_url,
+        listing_selector=feed.listing_selector or None,
+        encoding=result.encoding,
+        # A listing page is HTML on purpose; for any other kind, HTML means the feed moved or broke.
+        expected_kind=FeedKind.LISTING if feed.kind == "listing" else None,
     )
     parsed = parse_feed(result.content, parse_options)
     parsed = _with_child_sitemaps(parsed, fetcher=fetcher, options=options)
@@ -142,7 +148,8 @@ def _entries_ingest(source: Source, *, feed: Feed, fetched: _FetchedFeed, ctx: _
     for entry in _new_entries(fetched.parsed, limit=ctx.options.articles_per_feed, now=now):
         try:
             created = _entry_ingest(source, feed=feed, entry=entry, feed_language=language, ctx=ctx)
-        except PipelineError as error:
+        except Exception as exc:  # noqa: BLE001 - bulkhead: one page must never stop the feed; reason kept below
+            error = exc if isinstance(exc, PipelineError) else _internal_error(exc, url=entry.url)
             _entry_failure_record(feed=feed, url=entry.url, error=error, now=now)
             ctx.report.entries_failed += 1
             ctx.report.errors.append(f"{entry.url}: {error.reason}")
@@ -156,6 +163,14 @@ def _entries_ingest(source: Source, *, feed: Feed, fetched: _FetchedFeed, ctx: _
             ctx.report.articles_updated += 1
         ctx.progress("article", 1)
     feed_record_success(feed=feed, now=timezone.now(), etag=fetched.etag, last_modified=fetched.last_modified)
+
+
+def _internal_error(exc: Exception, *, url: str) -> PipelineError:
+    """A bug (ours or a library's) met on one item: logged with its traceback, recorded with its type."""
+    log.exception("internal error", extra={"url": url})
+    error = PipelineError(f"internal error: {type(exc).__name__}: {exc}"[:500])
+    error.severity = Severity.SOFT
+    return error
 
 
 def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> list[FeedEntry]:

@@ -1,24 +1,58 @@
-"""Thin views: read through selectors, render templates."""
+"""Thin views: parse the request, read through selectors, render a template."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kiosque.articles import selectors
+from kiosque.articles.search import search_articles
+from kiosque.portal.caching import cached_page
+from kiosque.portal.forms import SearchForm
 from kiosque.portal.presenters import excerpt_paragraphs
+from kiosque.sources import selectors as source_selectors
+
+PER_PAGE = 20
+LANGUAGES = ("fr", "ar", "en")
+
+
+def _content_language(request: HttpRequest) -> str | None:
+    lang = request.GET.get("lang")
+    return lang if lang in LANGUAGES else None
+
+
+def _page(request: HttpRequest, items: Any) -> Page:
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    context.setdefault("ticker", selectors.ticker_headlines(limit=50))
+    context.setdefault("content_language", _content_language(request))
+    return render(request, f"portal/{template}", context, status=status)
 
 
 @require_GET
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"articles": selectors.articles_latest(limit=60)})
+    lang = _content_language(request)
+    context = {
+        "latest": selectors.articles_latest(limit=12, language=lang),
+        "by_category": selectors.latest_by_category(language=lang),
+        "by_source": selectors.latest_by_source(language=lang),
+    }
+    return _render(request, "home.html", context)
 
 
 @require_GET
+@cached_page
 def article(request: HttpRequest, article_id: int) -> HttpResponse:
     item = selectors.article_detail(article_id)
     if item is None:
@@ -28,7 +62,84 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
         "paragraphs": excerpt_paragraphs(item, default=settings.KIOSQUE["KIOSQUE_EXCERPT_PARAGRAPHS"]),
         "more_from_source": [a for a in selectors.articles_of_source(item.source, limit=6) if a.pk != item.pk][:5],
     }
-    return render(request, "portal/article.html", context)
+    return _render(request, "article.html", context)
+
+
+@require_GET
+@cached_page
+def source(request: HttpRequest, slug: str) -> HttpResponse:
+    outlet = source_selectors.source_by_slug(slug)
+    if outlet is None:
+        raise Http404("No such source")
+    page = _page(request, selectors.articles_of_source_qs(outlet))
+    return _render(request, "source.html", {"source": outlet, "page": page})
+
+
+@require_GET
+@cached_page
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.category_by_slug(slug)
+    if found is None:
+        raise Http404("No such category")
+    page = _page(request, selectors.articles_of_category(found))
+    return _render(request, "category.html", {"category": found, "page": page})
+
+
+@require_GET
+@cached_page
+def archive(request: HttpRequest) -> HttpResponse:
+    return _render(request, "archive.html", {"days": selectors.archive_days()})
+
+
+@require_GET
+@cached_page
+def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpResponse:
+    try:
+        when = date(year, month, day)
+    except ValueError as error:
+        raise Http404("No such date") from error
+    page = _page(request, selectors.articles_on_day(when))
+    return _render(request, "archive_day.html", {"day": when, "page": page})
+
+
+@require_GET
+@cached_page
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, sources=source_selectors.sources_enabled())
+    context: dict[str, Any] = {"form": form, "results": None}
+    if form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        number = max(1, data.get("page") or 1)
+        found = search_articles(
+            data["q"], language=data["lang"] or None, source_id=data["source"].pk if data["source"] else None,
+            since=form.since(), until=form.until(), limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+        )
+        context.update(results=selectors.articles_by_ids(found.article_ids), total=found.total, number=number,
+                       has_next=number * PER_PAGE < found.total, query_string=form.query_string())
+    return _render(request, "search.html", context)
+
+
+@require_GET
+@cached_page
+def sources_page(request: HttpRequest) -> HttpResponse:
+    return _render(request, "sources.html", {"sources": source_selectors.sources_with_counts()})
+
+
+@require_GET
+def ticker_json(request: HttpRequest) -> JsonResponse:
+    """The ticker's headlines, for refreshing it without reloading the page."""
+    items = [
+        {
+            "title": a.title,
+            "source": a.source.name,
+            "language": a.language,
+            "url": reverse("portal:article", args=[a.pk]),
+        }
+        for a in selectors.ticker_headlines(limit=50)
+    ]
+    response = JsonResponse({"items": items})
+    response["Cache-Control"] = "public, max-age=30"
+    return response
 
 
 _VARIANTS = {"display": "display_file", "thumb": "thumb_file"}

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kiosque.sources.models import Source
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    lang = forms.ChoiceField(
+        label=_("Language"), required=False,
+        choices=[("", _("All languages")), ("fr", "Français"), ("ar", "العربية"), ("en", "English")],
+    )
+    source = forms.ModelChoiceField(label=_("Source"), required=False, queryset=Source.objects.none(),
+                                    to_field_name="slug", empty_label=_("All sources"))
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, sources: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+
+    def _at(self, day: date | None, *, end: bool) -> datetime | None:
+        if day is None:
+            return None
+        start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        return start + timedelta(days=1) if end else start
+
+    def since(self) -> datetime | None:
+        return self._at(self.cleaned_data.get("start"), end=False)
+
+    def until(self) -> datetime | None:
+        return self._at(self.cleaned_data.get("end"), end=True)
+
+    def query_string(self) -> str:
+        """The search's parameters without the page number, for pagination links."""
+        keep = {k: v for k, v in self.data.items() if k != "page" and v}
+        return urlencode(keep)
