@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-from kiosque.articles.services import content_version
+from kiosque.articles.selectors import content_version
 
 PAGE_TTL = 15 * 60
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -143,17 +143,25 @@ def ticker_json(request: HttpRequest) -> JsonResponse:
 
 
 _VARIANTS = {"display": "display_file", "thumb": "thumb_file"}
+_HIDDEN_IMAGE = Path(__file__).resolve().parent / "static" / "portal" / "image-hidden.svg"
 
 
 @require_GET
-def image_file(request: HttpRequest, image_id: int, variant: str) -> FileResponse:
-    """Our own copy of a publisher's image (readers never hotlink publishers)."""
+def image_file(request: HttpRequest, image_id: int, variant: str) -> HttpResponseBase:
+    """Our own copy of a publisher's image (readers never hotlink publishers). A blocked image is gone (410)
+    for everyone, with a neutral placeholder as the body so an old page or feed reader shows that rather
+    than a broken image; moderators see the picture in the admin."""
     image = selectors.image_by_id(image_id)
     if image is None or variant not in _VARIANTS:
         raise Http404("No such image")
+    if image.is_blocked:
+        gone = HttpResponse(_HIDDEN_IMAGE.read_bytes(), status=410, content_type="image/svg+xml")
+        gone["Cache-Control"] = "no-store"
+        return gone
     path = Path(settings.MEDIA_ROOT) / getattr(image, _VARIANTS[variant])
     if not path.is_file():
         raise Http404("Image file missing")
     response = FileResponse(path.open("rb"), content_type=f"image/{path.suffix.lstrip('.')}")
-    response["Cache-Control"] = "public, max-age=86400"
+    # An hour, not a day: a block must also reach the copies shared caches keep (they revalidate after this).
+    response["Cache-Control"] = "public, max-age=3600"
     return response

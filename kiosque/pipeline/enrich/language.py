@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -130,9 +131,21 @@ def language_scores(text: str, *, expected: Sequence[str], backend: str = DEFAUL
 Scorer = Callable[[str], dict[str, float]]
 
 
-@functools.cache
+_BUILD_LOCK = threading.Lock()
+
+
 def _scorer(backend: str, codes: tuple[str, ...]) -> Scorer:
-    """Build once per (backend, languages); later calls reuse it (models load on first use only)."""
+    """Build once per (backend, languages); later calls reuse it (models load on first use only).
+
+    The crawler calls this from several threads at once on a cold process: the lock makes one thread load
+    the model while the others wait, instead of each decompressing it (seconds each).
+    """
+    with _BUILD_LOCK:
+        return _build_scorer(backend, codes)
+
+
+@functools.cache
+def _build_scorer(backend: str, codes: tuple[str, ...]) -> Scorer:
     if backend == "py3langid":
         return _py3langid_scorer(codes)
     if backend in ("lingua", "lingua-low"):

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import formats
 from django.utils.html import format_html
@@ -50,3 +51,9 @@ def switch_language_url(context: dict[str, Any], language: str) -> str:
     request = context["request"]
     url = translate_url(request.get_full_path(), language)
     return url
+
+
+@register.simple_tag
+def interface_languages() -> list[tuple[str, str]]:
+    """(code, name) of each interface language, each name in its own language and never translated."""
+    return list(settings.LANGUAGES)
