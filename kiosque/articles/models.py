@@ -43,7 +43,10 @@ class Image(models.Model):
     thumb_file = models.CharField(max_length=300)
     thumb_width = models.PositiveIntegerField()
     thumb_height = models.PositiveIntegerField()
-    state = models.CharField(_("state"), max_length=16, choices=ImageState.choices, default=ImageState.OK)
+    # Indexed: the crawler looks up the few blocked and protected images for every new one (articles.services).
+    state = models.CharField(
+        _("state"), max_length=16, choices=ImageState.choices, default=ImageState.OK, db_index=True
+    )
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

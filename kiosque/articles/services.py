@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +15,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from kiosque.articles.models import Article, Category, Image, TitleRevision
+from kiosque.articles.models import Article, Category, Image, ImageState, TitleRevision
 from kiosque.articles.search import index_article
+from kiosque.articles.selectors import CONTENT_VERSION_KEY, images_like
 from kiosque.pipeline.types import ProcessedImage
 from kiosque.sources.models import Feed, Source
 
@@ -159,9 +161,41 @@ def image_store(*, origin_url: str, processed: ProcessedImage) -> Image:
             "thumb_file": thumb_name,
             "thumb_width": processed.thumb_size[0],
             "thumb_height": processed.thumb_size[1],
+            "state": _judged_state(processed),
         },
     )
     return image
+
+
+def _judged_state(processed: ProcessedImage) -> str:
+    """A new copy of a picture already blocked (or protected by a moderator) is the same picture: it takes
+    that state at once, so a block follows the picture to other articles and outlets. The nearest copy
+    decides; on a tie a block wins. Only blocked and protected images are compared: a small set."""
+    matches = images_like(sha256=processed.sha256, phash=processed.phash,
+                          states=(ImageState.BLOCKED, ImageState.PROTECTED))
+    if not matches:
+        return ImageState.OK
+    nearest = {m.state for m in matches if m.distance == matches[0].distance}
+    return ImageState.BLOCKED if ImageState.BLOCKED in nearest else ImageState.PROTECTED
+
+
+def images_state_set(
+    *, image_ids: Collection[int], state: str, only_from: Collection[str] | None = None
+) -> dict[int, str]:
+    """Move these images to `state` (moderation: ok, blocked, protected); only those now in `only_from`
+    when given. Returns {id: previous state} of the images that changed, locked and updated in one
+    transaction, and invalidates every cached page and feed once it commits. Moderation decides; this writes."""
+    if state not in ImageState.values:
+        raise ValueError(f"unknown image state {state!r}")
+    with transaction.atomic():
+        rows = Image.objects.select_for_update().filter(pk__in=list(image_ids)).exclude(state=state)
+        if only_from is not None:
+            rows = rows.filter(state__in=list(only_from))
+        before = dict(rows.order_by("pk").values_list("pk", "state"))  # locked in id order
+        if before:
+            Image.objects.filter(pk__in=list(before)).update(state=state)
+            transaction.on_commit(content_changed)
+    return before
 
 
 def _write_once(name: str, data: bytes) -> None:
@@ -175,19 +209,6 @@ def _write_once(name: str, data: bytes) -> None:
     tmp.replace(path)  # atomic: a reader never sees half a file
 
 
-_VERSION_KEY = "kiosque:content-version"
-
-
-def content_version() -> str:
-    """A token that changes whenever what readers see changes (new, updated or moderated content)."""
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        latest = Article.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-        version = f"db-{latest.timestamp() if latest else 0}"
-        cache.set(_VERSION_KEY, version, None)
-    return str(version)
-
-
 def content_changed() -> None:
     """Invalidate every cached page and feed at once (called after a crawl pass or a moderation decision)."""
-    cache.set(_VERSION_KEY, f"t-{time.time_ns()}", None)
+    cache.set(CONTENT_VERSION_KEY, f"t-{time.time_ns()}", None)

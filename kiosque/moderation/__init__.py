@@ -1,0 +1,1 @@
+"""Image reports from readers, automatic blocking, the moderation queue and its audit log."""
