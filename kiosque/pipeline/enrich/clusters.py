@@ -32,42 +32,53 @@ def link_clusters(
 ) -> list[list[str]]:
     """Clusters of `ids` (locked groups first, as given; then the others in the order of `ids`)."""
     frozen = {key for group in locked for key in group}
-    parent = list(range(len(ids)))
-    members: list[set[int]] = [{i} for i in range(len(ids))]
-    vetoes: list[set[int]] = [set() for _ in ids]
+    sets = _Sets(len(ids))
     for edge in edges:
         if edge.vetoed:
-            vetoes[edge.i].add(edge.j)
-            vetoes[edge.j].add(edge.i)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+            sets.forbid(edge.i, edge.j)
     for edge in sorted(edges, key=lambda e: (-e.score, e.i, e.j)):
         if edge.score < threshold:
             break
-        if edge.vetoed or ids[edge.i] in frozen or ids[edge.j] in frozen:
-            continue
-        a, b = find(edge.i), find(edge.j)
-        if a == b or not vetoes[a].isdisjoint(members[b]):
-            continue
-        if len(members[a]) < len(members[b]):
-            a, b = b, a
-        parent[b] = a
-        members[a] |= members[b]
-        vetoes[a] |= vetoes[b]
-        members[b], vetoes[b] = set(), set()
+        if not edge.vetoed and ids[edge.i] not in frozen and ids[edge.j] not in frozen:
+            sets.union(edge.i, edge.j)
     out: list[list[str]] = [list(group) for group in locked]
     seen: dict[int, list[str]] = {}
     for index, key in enumerate(ids):
-        if key in frozen:
-            continue
-        root = find(index)
-        if root not in seen:
-            seen[root] = []
-            out.append(seen[root])
-        seen[root].append(key)
+        if key not in frozen:
+            root = sets.find(index)
+            if root not in seen:
+                seen[root] = []
+                out.append(seen[root])
+            seen[root].append(key)
     return out
+
+
+class _Sets:
+    """Union-find whose unions are refused when they would put a forbidden (vetoed) pair together."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.members: list[set[int]] = [{i} for i in range(size)]
+        self.forbidden: list[set[int]] = [set() for _ in range(size)]  # per root: items its members refuse
+
+    def forbid(self, i: int, j: int) -> None:
+        self.forbidden[self.find(i)].add(j)
+        self.forbidden[self.find(j)].add(i)
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b or not self.forbidden[a].isdisjoint(self.members[b]):
+            return False
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a] |= self.members[b]
+        self.forbidden[a] |= self.forbidden[b]
+        self.members[b], self.forbidden[b] = set(), set()
+        return True

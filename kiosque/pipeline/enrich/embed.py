@@ -61,7 +61,8 @@ class Embedder:
         # so concurrent calls need no lock.
         vectors = np.asarray(self._load().encode([t.strip() for t in texts]), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        unit: npt.NDArray[np.float32] = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return unit
 
 
 _DEFAULT = Embedder()

@@ -24,6 +24,7 @@ and a full NER model is out of budget for 200 articles/s on two cores.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -62,18 +63,22 @@ _WEEKDAYS = {
     **{d: i for i, d in enumerate(("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))},
     **{d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
     **{d: i for i, d in enumerate(("الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"))},
-    "الاتنين": 0, "اثنين": 0, "ثلاثاء": 1, "اربعاء": 2, "خميس": 3, "جمعه": 4, "سبت": 5, "احد": 6,
+    "الاتنين": 0,  # the bare forms are left out: اثنين is also "two", احد "one", جمعه "gathering"
 }  # fmt: skip
 _YESTERDAY = frozenset(("hier", "yesterday", "امس", "الامس", "البارحه"))
 _LEVANT_TWO = {("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11, ("كانون", "الاول"): 12, ("كانون", "الثاني"): 1}
 # Capitalised words that are not names: function words that open quotes or follow a colon, weekdays.
-_NOT_NAMES = frozenset(
-    "le la les l un une des du de au aux en et ou a à il elle ils elles on ce cette ces son sa ses leur selon "
-    "pour par sur dans avec apres avant lors depuis mais plus the a an of in on at to for by and or but with "
-    "from after before this that these those its his her their he she they we it as is was are were "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday "
-    "sunday mr mrs m mme dr".split()
-)
+_NOT_NAMES = frozenset({
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "au", "aux", "en", "et", "ou", "a", "il", "elle",
+    "ils", "elles", "on", "ce", "cette", "ces", "son", "sa", "ses", "leur", "selon", "pour", "par", "sur", "dans",
+    "avec", "apres", "avant", "lors", "depuis", "mais", "plus", "the", "an", "of", "in", "at", "to",
+    "for", "by", "and", "or", "but", "with", "from", "after", "before", "this", "that", "these", "those", "its",
+    "his", "her", "their", "he", "she", "they", "we", "it", "as", "is", "was", "are", "were", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "mr", "mrs", "m", "mme", "dr", "al", "el",
+})  # fmt: skip
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _TIME = re.compile(r"\b\d{1,2}\s?[h:]\s?\d{2}\b")
 _SCORE = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?[-–]\s?(\d{1,2})(?![\d.,/%-])")
 # A digit group: thousands groups separated by a (narrow) no-break space or a plain space, or digits with
@@ -105,7 +110,8 @@ def extract_entities(text: str, lang: str | None, published: date | None = None)
     dates = _dates(words)
     days = _days(words, published) if published is not None else frozenset()
     names = _names(text, lang)
-    arabic = lang == "ar"
+    # By script, not by `lang`: a missing or wrong language tag must not hide an Arabic text's names.
+    arabic = len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
     if arabic:
         skeletons = arabic_skeletons(words)
     else:
@@ -115,51 +121,64 @@ def extract_entities(text: str, lang: str | None, published: date | None = None)
     )
 
 
-def _fold_digits(text: str) -> str:
-    # Arabic-Indic digits and the Arabic decimal/thousands signs, so one regex reads every script.
-    out = []
-    for char in text:
-        if char.isdigit() and not char.isascii():
-            out.append(str(unicodedata.decimal(char, 0)))
-        elif char == "٫":
-            out.append(",")
+class _DigitTable(dict[int, str]):
+    """str.translate table: digits of any script -> ASCII, Arabic decimal/thousands signs -> , and space."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        value = char
+        if char == "٫":
+            value = ","
         elif char == "٬":
-            out.append(" ")
-        else:
-            out.append(char)
-    return "".join(out)
+            value = " "
+        elif not char.isascii() and unicodedata.category(char) == "Nd":
+            value = str(unicodedata.decimal(char))
+        self[codepoint] = value
+        return value
+
+
+_DIGITS = _DigitTable()
+
+
+def _fold_digits(text: str) -> str:
+    return text.translate(_DIGITS)
 
 
 def _numbers(text: str, lang: str | None) -> frozenset[str]:
     values = set()
     for match in _NUMBER.finditer(text):
-        value = _number_value(match.group(1), lang)
-        if value is None:
+        raw = match.group(1)
+        readings = _number_values(raw, lang)
+        if not readings:  # an identifier such as a decree number "2.24.852": matched as written
+            values.add(raw)
             continue
         after = _WORD_AFTER.match(text, match.end())
-        if after is not None:
-            word = normalize_text(after.group(1), lang)
-            value *= _SCALES.get(word, 1.0)
-        values.add(_canonical(value) if value == value else match.group(1))
+        scale = _SCALES.get(normalize_text(after.group(1), lang), 1.0) if after is not None else 1.0
+        values.update(_canonical(value * scale) for value in readings)
     return frozenset(values)
 
 
-def _number_value(raw: str, lang: str | None) -> float | None:
+def _number_values(raw: str, lang: str | None) -> tuple[float, ...]:
+    """The values a digit group can mean: one, or two when "3,500" / "3.500" is ambiguous; none for ids."""
     raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
     if " " in raw:
-        return float(raw.replace(" ", ""))
+        return (float(raw.replace(" ", "")),)
     parts = re.split(r"[.,]", raw)
-    if len(parts) > 2:  # "2.24.852" (a decree number), "1,200,000": thousands groups or an identifier
-        if all(len(p) == 3 for p in parts[1:]):
-            return float("".join(parts))
-        return float("nan")  # kept verbatim: identifiers match as strings
+    if len(parts) > 2:  # "1,200,000" (thousands groups) or "2.24.852" (an identifier)
+        return (float("".join(parts)),) if all(len(p) == 3 for p in parts[1:]) else ()
     if len(parts) == 1:
-        return float(raw)
+        return (float(raw),)
+    decimal, grouped = float(f"{parts[0]}.{parts[1]}"), float(parts[0] + parts[1])
+    if len(parts[1]) != 3:
+        return (decimal,)
+    # English writes "115,000" and "3.5", French "115 000" and "3,5": a language's own convention decides;
+    # elsewhere (Arabic outlets use both) either reading may be meant.
     sep = raw[len(parts[0])]
-    # English writes thousands with a comma ("115,000"), French and Arabic with a space and decimals with
-    # a comma; a dot followed by exactly three digits is a thousands group outside English ("1.200").
-    thousands = len(parts[1]) == 3 and ((sep == "," and lang == "en") or (sep == "." and lang in ("fr",)))
-    return float(parts[0] + parts[1]) if thousands else float(f"{parts[0]}.{parts[1]}")
+    if lang == "en":
+        return (grouped,) if sep == "," else (decimal,)
+    if lang == "fr":
+        return (decimal,) if sep == "," else (grouped,)
+    return (decimal, grouped)
 
 
 def _canonical(value: float) -> str:
@@ -174,7 +193,7 @@ def _dates(words: list[str]) -> frozenset[str]:
         month = month or _MONTHS.get(word)
         if month is None:
             continue
-        for j in (i - 1, i + 1, i + 2):  # "17 octobre", "october 17", "يوم الخميس 17 اكتوبر", "oct 17th"
+        for j in (i - 1, i + 1):  # "17 octobre", "17 اكتوبر", "October 17", "Oct. 17th"
             if 0 <= j < len(words) and words[j].rstrip("ersthndu").isdigit():
                 day = int(words[j].rstrip("ersthndu"))
                 if 1 <= day <= 31:
@@ -222,36 +241,46 @@ _ARABIC_CLASS = {
     "س": "s", "ش": "s", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "غ": "k", "ف": "f", "ق": "k", "ك": "k",
     "ل": "l", "م": "m", "ن": "n", "ه": "h", "گ": "k", "ڤ": "f", "پ": "b",
 }  # fmt: skip
+# Letters outside the classes (alef, waw, yaa, ain, hamza: vowels or unwritten in Latin names) are dropped.
+_ARABIC_TABLE = {**dict.fromkeys(range(0x0600, 0x0700)), **{ord(k): v for k, v in _ARABIC_CLASS.items()}}
+_NON_LETTER = re.compile(r"[^a-z]")
+_DOUBLED = re.compile(r"(.)\1+")
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 
 
+@functools.lru_cache(maxsize=65536)
 def latin_skeleton(name: str) -> str:
     """Consonant skeleton of a normalised Latin-script name, in the classes Arabic script distinguishes."""
     word = name.lower()
     for digraph, repl in _LATIN_DIGRAPHS:
         word = word.replace(digraph, repl)
-    word = word.translate(_LATIN_CLASS)
-    return _collapse("".join(c for c in word if c.isascii() and c.isalpha()))
+    return _collapse(_NON_LETTER.sub("", word.translate(_LATIN_CLASS)))
 
 
 def arabic_skeletons(words: list[str]) -> frozenset[str]:
     """Skeletons of normalised Arabic words, one per way of splitting off a clitic (و، ب، ل، ال...)."""
-    out = set()
+    out: set[str] = set()
     for word in words:
-        if not word or not ("\u0600" <= word[0] <= "\u06ff"):
-            continue
-        stems = {word}
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-                stems.add(word[len(prefix) :])
-        for stem in stems:
-            stem = stem[:-1] if stem.endswith("ه") else stem  # taa marbuta, folded to ه by normalize_text
-            skeleton = _collapse("".join(_ARABIC_CLASS.get(c, "") for c in stem))
-            if len(skeleton) >= 3:
-                out.add(skeleton)
+        if word and "\u0600" <= word[0] <= "\u06ff":
+            out.update(_word_skeletons(word))
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_skeletons(word: str) -> tuple[str, ...]:
+    stems = {word}
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            stems.add(word[len(prefix) :])
+    out = set()
+    for stem in stems:
+        stem = stem[:-1] if stem.endswith("ه") else stem  # taa marbuta, folded to ه by normalize_text
+        skeleton = _collapse(stem.translate(_ARABIC_TABLE))
+        if len(skeleton) >= 3:
+            out.add(skeleton)
+    return tuple(sorted(out))
 
 
 def _collapse(skeleton: str) -> str:
     # Doubled letters ("Tissint", shadda already removed) count once.
-    return "".join(c for i, c in enumerate(skeleton) if i == 0 or c != skeleton[i - 1])
+    return _DOUBLED.sub(r"\1", skeleton)

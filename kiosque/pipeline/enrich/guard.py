@@ -1,6 +1,6 @@
 """The names-and-numbers guard: do two articles agree on the facts, or do they report different events?
 
-`compare(a, b, similarity, weights)` turns the sentence-embedding similarity of two articles into a
+`compare(a, b, similarity, weights=...)` turns the sentence-embedding similarity of two articles into a
 grouping score by adding what they share and subtracting what contradicts:
 
     score = similarity
@@ -19,6 +19,7 @@ a corpus, so a score does not drift as the window fills.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kiosque.pipeline.enrich.entities import Entities, latin_skeleton
@@ -33,10 +34,10 @@ class GuardWeights:
     dice_weight: float = 0.2
     skeleton_weight: float = 0.03  # per consonant beyond two of a Latin name matched in Arabic script
     skeleton_cap: int = 6
-    disjoint_penalty: float = 0.1
-    disjoint_min_weight: float = 2.0  # both texts must carry this much number weight for the penalty
+    disjoint_penalty: float = 0.2
+    disjoint_full_weight: float = 2.0  # number weight each text needs for the full penalty (less: in proportion)
     date_penalty: float = 0.2
-    day_bonus: float = 0.05  # both point at a common day (weekday or "yesterday" resolved)
+    day_bonus: float = 0.1  # both point at a common day (weekday or "yesterday" resolved)
     day_penalty: float = 0.1  # both point at days, none in common
     veto_conflicting_scores: bool = True
 
@@ -51,6 +52,7 @@ class Evidence:
     vetoed: bool = False
 
 
+@functools.lru_cache(maxsize=65536)
 def number_weight(value: str) -> float:
     """How telling a shared number is: years and small counts are common, other figures are not."""
     try:
@@ -67,7 +69,7 @@ def number_weight(value: str) -> float:
     return 1.0
 
 
-def compare(a: Entities, b: Entities, similarity: float, weights: GuardWeights) -> Evidence:
+def compare(a: Entities, b: Entities, similarity: float, *, weights: GuardWeights) -> Evidence:
     """Evidence that two articles report the same event, from their entities and embedding similarity."""
     shared = a.numbers & b.numbers
     shared_weight = sum(number_weight(v) for v in shared)
@@ -77,8 +79,9 @@ def compare(a: Entities, b: Entities, similarity: float, weights: GuardWeights) 
     if weight_a + weight_b > 0:
         score += weights.dice_weight * 2 * shared_weight / (weight_a + weight_b)
     conflicts = []
-    if not shared and min(weight_a, weight_b) >= weights.disjoint_min_weight:
-        score -= weights.disjoint_penalty
+    if not shared and min(weight_a, weight_b) > 0:
+        # The more figures both print, the more telling it is that none match.
+        score -= weights.disjoint_penalty * min(1.0, min(weight_a, weight_b) / weights.disjoint_full_weight)
         conflicts.append("no shared figure")
     if a.dates and b.dates and not a.dates & b.dates:
         score -= weights.date_penalty
@@ -99,7 +102,7 @@ def compare(a: Entities, b: Entities, similarity: float, weights: GuardWeights) 
     return Evidence(
         similarity=similarity,
         score=score,
-        shared_numbers=tuple(sorted(shared, key=number_weight, reverse=True)),
+        shared_numbers=tuple(sorted(shared, key=lambda v: (-number_weight(v), v))),  # most telling first
         shared_names=tuple(sorted(names)),
         conflicts=tuple(conflicts),
         vetoed=vetoed,
