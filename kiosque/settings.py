@@ -108,7 +108,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_value("KIOSQUE_REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "state": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                  "KEY_PREFIX": "state"},
+    }
 else:
     # A file cache is shared by every server process and the crawler on one machine,
     # so invalidation after a crawl reaches all of them (LocMem would not).
@@ -116,7 +120,16 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
-        }
+            # The default of 300 entries culls pages at random under traffic; pages are small files.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        # Small shared state (the content version) kept apart so that culling pages never drops it: losing it
+        # would invalidate every page and make each request re-derive it.
+        "state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache-state"),
+            "TIMEOUT": None,
+        },
     }
 
 LANGUAGE_CODE = "fr"
@@ -150,8 +163,9 @@ KIOSQUE = {s: env_value(s) for s in (
     "KIOSQUE_USER_AGENT", "KIOSQUE_FETCH_CONNECT_TIMEOUT", "KIOSQUE_FETCH_READ_TIMEOUT", "KIOSQUE_FETCH_MAX_BYTES",
     "KIOSQUE_FETCH_MAX_REDIRECTS", "KIOSQUE_HOST_CONCURRENCY", "KIOSQUE_HOST_DELAY", "KIOSQUE_RESPECT_ROBOTS",
     "KIOSQUE_ROUTE_TO", "KIOSQUE_FEED_INTERVAL", "KIOSQUE_MAX_BACKOFF", "KIOSQUE_DISABLE_AFTER",
-    "KIOSQUE_CRAWL_WORKERS", "KIOSQUE_ARTICLES_PER_FEED", "KIOSQUE_LEASE_SECONDS", "KIOSQUE_EXCERPT_PARAGRAPHS",
+    "KIOSQUE_CRAWL_WORKERS", "KIOSQUE_CRAWL_PROCESSES", "KIOSQUE_ARTICLES_PER_FEED", "KIOSQUE_LEASE_SECONDS", "KIOSQUE_EXCERPT_PARAGRAPHS",
     "KIOSQUE_IMAGE_DISPLAY_WIDTH", "KIOSQUE_IMAGE_THUMB_WIDTH", "KIOSQUE_REPORT_THRESHOLD", "KIOSQUE_LANGUAGES",
     "KIOSQUE_REDIS_URL", "KIOSQUE_REPORTS_PER_ADDRESS", "KIOSQUE_REPORT_RATE_REPORTER", "KIOSQUE_REPORT_RATE_ADDRESS",
-    "KIOSQUE_TRUSTED_PROXIES",
+    "KIOSQUE_TRUSTED_PROXIES", "KIOSQUE_STORIES", "KIOSQUE_STORY_THRESHOLD", "KIOSQUE_STORY_WINDOW_HOURS",
+    "KIOSQUE_STORY_REPAIR_MINUTES",
 )}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,15 @@ def replay(replay_server: object) -> Iterator[object]:
     replay_server.clear_faults()  # type: ignore[attr-defined]
     yield replay_server
     replay_server.clear_faults()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings):  # type: ignore[no-untyped-def]
+    """Caches of this test's own: the content version and cached pages never leak between tests."""
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+        for alias in ("default", "state")
+    }
 
 
 @pytest.fixture

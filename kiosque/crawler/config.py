@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 
 from kiosque.crawler.services import CrawlOptions
+from kiosque.crawler.stories import StoryDesk
+from kiosque.pipeline.enrich.stories import StoryOptions
 from kiosque.pipeline.types import FetchOptions, ImageOptions
 from kiosque.sources.services import BackoffPolicy
 
@@ -37,3 +40,14 @@ def crawl_options(**overrides: Any) -> CrawlOptions:
         articles_per_feed=k["KIOSQUE_ARTICLES_PER_FEED"],
         backoff=BackoffPolicy(max_backoff=k["KIOSQUE_MAX_BACKOFF"], disable_after=k["KIOSQUE_DISABLE_AFTER"]),
     )
+
+
+def story_options() -> StoryOptions:
+    """StoryOptions from settings.KIOSQUE (threshold and window; the guard's weights are the measured defaults)."""
+    k = settings.KIOSQUE
+    return StoryOptions(threshold=k["KIOSQUE_STORY_THRESHOLD"], window=timedelta(hours=k["KIOSQUE_STORY_WINDOW_HOURS"]))
+
+
+def story_desk() -> StoryDesk | None:
+    """The process's story grouping, or None when KIOSQUE_STORIES is off."""
+    return StoryDesk(story_options()) if settings.KIOSQUE["KIOSQUE_STORIES"] else None

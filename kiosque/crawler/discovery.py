@@ -78,8 +78,9 @@ def source_add_from_url(url: str, *, fetcher: Fetcher, name: str = "", languages
         raise DiscoveryError(f"No RSS, Atom, JSON Feed or sitemap found at or linked from {url}")
     homepage = feeds[0].link or f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
     langs = languages or sorted({f.language[:2] for f in feeds if f.language})
-    source = source_create(name=name or page_title or feeds[0].title or urlsplit(url).netloc, homepage=homepage,
-                           languages=langs)
+    source = source_create(
+        name=name or page_title or feeds[0].title or urlsplit(url).netloc, homepage=homepage, languages=langs
+    )
     for feed in feeds:
         feed_add(source=source, url=feed.url, kind=feed.kind.value)
     return source

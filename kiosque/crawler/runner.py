@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +16,11 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from kiosque.articles.services import content_changed
+from kiosque.crawler.config import story_desk
+from kiosque.crawler.cpu import CpuWork, cpu_work
 from kiosque.crawler.scheduler import feed_release, feeds_claim_due, next_due_at
 from kiosque.crawler.services import CrawlOptions, Progress, RefreshReport, source_refresh
+from kiosque.crawler.stories import StoryDesk
 from kiosque.pipeline.fetch import Fetcher, HostLimiter, InProcessHostLimiter
 from kiosque.sources.models import Feed
 
@@ -38,8 +42,11 @@ def crawl_pass(
     progress: Progress = _noop,
     limiter: HostLimiter | None = None,
     on_claimed: Callable[[int], None] | None = None,
+    cpu: CpuWork | None = None,
+    stories: StoryDesk | None = None,
 ) -> RefreshReport:
-    """Claim the due feeds and refresh their sources in parallel; returns the summed report."""
+    """Claim the due feeds and refresh their sources in parallel; returns the summed report.
+    New articles are grouped into stories by `stories` (by default a desk of this pass, if KIOSQUE_STORIES)."""
     worker = worker or worker_name()
     feeds = feeds_claim_due(worker=worker, now=timezone.now(), lease_seconds=settings.KIOSQUE["KIOSQUE_LEASE_SECONDS"])
     by_source: dict[int, list[Feed]] = defaultdict(list)
@@ -50,10 +57,20 @@ def crawl_pass(
     total = RefreshReport(source_id=0)
     if not by_source:
         return total
+    stories = stories or story_desk()
     with Fetcher(options.fetch, limiter=limiter) as fetcher:
+
         def refresh(group: list[Feed]) -> RefreshReport:
             try:
-                return source_refresh(group[0].source, feeds=group, fetcher=fetcher, options=options, progress=progress)
+                return source_refresh(
+                    group[0].source,
+                    feeds=group,
+                    fetcher=fetcher,
+                    options=options,
+                    progress=progress,
+                    cpu=cpu,
+                    stories=stories,
+                )
             finally:
                 for feed in group:  # a crash must not leave the lease held until it expires
                     feed_release(feed)
@@ -74,13 +91,37 @@ def crawl_pass(
 def crawl_forever(*, options: CrawlOptions, stop: threading.Event, progress: Progress = _noop) -> None:
     """Passes until `stop` is set (SIGTERM/SIGINT); sleeps until the next feed is due, waking early on stop."""
     limiter = _shared_limiter(options)
+    cpu = cpu_work(settings.KIOSQUE["KIOSQUE_CRAWL_PROCESSES"])
+    try:
+        _crawl_loop(options=options, stop=stop, progress=progress, limiter=limiter, cpu=cpu)
+    finally:
+        cpu.close()
+
+
+def _crawl_loop(
+    *, options: CrawlOptions, stop: threading.Event, progress: Progress, limiter: HostLimiter, cpu: CpuWork
+) -> None:
+    stories = story_desk()  # one for the process: its assigner stays warm from pass to pass
+    repair_every = 60.0 * settings.KIOSQUE["KIOSQUE_STORY_REPAIR_MINUTES"]
+    next_repair = time.monotonic() + repair_every
     while not stop.is_set():
-        report = crawl_pass(options=options, progress=progress, limiter=limiter)
+        report = crawl_pass(options=options, progress=progress, limiter=limiter, cpu=cpu, stories=stories)
         if report.feeds_checked:
             log.info("crawl pass", extra={"feeds": report.feeds_checked, "created": report.articles_created})
+        if stories is not None and repair_every > 0 and time.monotonic() >= next_repair:
+            _stories_repair(stories)
+            next_repair = time.monotonic() + repair_every
         due = next_due_at()
         wait = 30.0 if due is None else (due - timezone.now()).total_seconds()
         stop.wait(timeout=min(max(wait, 1.0), 60.0))
+
+
+def _stories_repair(stories: StoryDesk) -> None:
+    """The periodic repair pass; a failure is logged with its reason and the crawler goes on."""
+    try:
+        stories.repair()
+    except Exception as exc:  # bulkhead: crawling must go on; the reason and traceback are logged
+        log.exception("story repair failed", extra={"reason": f"{type(exc).__name__}: {exc}"})
 
 
 def _shared_limiter(options: CrawlOptions) -> HostLimiter:
@@ -92,5 +133,3 @@ def _shared_limiter(options: CrawlOptions) -> HostLimiter:
     from kiosque.pipeline.fetch import RedisHostLimiter
 
     return RedisHostLimiter(url, lease_seconds=options.fetch.total_timeout + 60)
-
-

@@ -11,19 +11,19 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import F
 from django.utils import timezone
 
 from kiosque.articles import selectors as article_selectors
-from kiosque.articles.models import Image
+from kiosque.articles.models import Article, Image
 from kiosque.articles.services import ArticleDraft, article_ingest, image_store
+from kiosque.crawler.cpu import CpuWork, InlineCpu
 from kiosque.crawler.models import EntryFailure
 from kiosque.pipeline.enrich import canonicalize_url, detect_language, normalize_text
 from kiosque.pipeline.errors import BlockedByRobots, ExtractError, PipelineError, Severity
-from kiosque.pipeline.extract import extract
 from kiosque.pipeline.fetch import Fetcher
-from kiosque.pipeline.images import process_image
 from kiosque.pipeline.parse import parse_feed
 from kiosque.pipeline.types import (
     ExtractedArticle,
@@ -37,6 +37,9 @@ from kiosque.pipeline.types import (
 )
 from kiosque.sources.models import Feed, Source
 from kiosque.sources.services import BackoffPolicy, feed_record_failure, feed_record_success
+
+if TYPE_CHECKING:
+    from kiosque.crawler.stories import StoryDesk
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +77,17 @@ def _noop(event: str, amount: int) -> None:
 
 
 def source_refresh(
-    source: Source, *, feeds: list[Feed], fetcher: Fetcher, options: CrawlOptions, progress: Progress = _noop
+    source: Source,
+    *,
+    feeds: list[Feed],
+    fetcher: Fetcher,
+    options: CrawlOptions,
+    progress: Progress = _noop,
+    cpu: CpuWork | None = None,
+    stories: StoryDesk | None = None,
 ) -> RefreshReport:
-    """Check each claimed feed of one source and ingest its new articles. One bad feed never stops the others."""
+    """Check each claimed feed of one source and ingest its new articles. One bad feed never stops the others.
+    With `stories`, each new article is also grouped (agency copy, story) once stored."""
     report = RefreshReport(source_id=source.pk)
     for feed in feeds:
         report.feeds_checked += 1
@@ -91,7 +102,8 @@ def source_refresh(
             log.warning("feed failed", extra={"source_id": source.pk, "feed_url": feed.url, "reason": error.reason})
             continue
         if fetched is not None:
-            _entries_ingest(source, feed=feed, fetched=fetched, ctx=_Context(fetcher, options, progress, report))
+            ctx = _Context(fetcher, options, progress, report, cpu or InlineCpu(), stories)
+            _entries_ingest(source, feed=feed, fetched=fetched, ctx=ctx)
         progress("feed", 1)
     return report
 
@@ -102,6 +114,8 @@ class _Context:
     options: CrawlOptions
     progress: Progress
     report: RefreshReport
+    cpu: CpuWork
+    stories: StoryDesk | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +152,9 @@ def _with_child_sitemaps(parsed: ParsedFeed, *, fetcher: Fetcher, options: Crawl
     entries = list(parsed.entries)
     for child_url in parsed.child_feeds[: options.max_child_sitemaps]:
         child = fetcher.fetch(child_url)
-        entries.extend(parse_feed(child.content, ParseOptions(base_url=child.final_url, encoding=child.encoding)).entries)
+        entries.extend(
+            parse_feed(child.content, ParseOptions(base_url=child.final_url, encoding=child.encoding)).entries
+        )
     return replace(parsed, entries=tuple(entries), child_feeds=())
 
 
@@ -184,20 +200,31 @@ def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> list[FeedE
 
 def _entry_ingest(source: Source, *, feed: Feed, entry: FeedEntry, feed_language: str | None, ctx: _Context) -> bool:
     """Fetch, extract, enrich and store one article; True when it was new."""
-    extracted = _page_extract(source, entry=entry, fetcher=ctx.fetcher)
+    extracted = _page_extract(source, entry=entry, ctx=ctx)
     draft = _draft(entry, extracted, languages=ctx.options.languages, feed_language=feed_language)
-    image = _image_fetch(draft.image_origin_url, fetcher=ctx.fetcher, options=ctx.options)
+    image = _image_fetch(draft.image_origin_url, ctx=ctx)
     result = article_ingest(source=source, feed=feed, draft=draft, image=image, now=timezone.now())
+    if ctx.stories is not None and (result.created or result.article.story_id is None):
+        _story_place(result.article, stories=ctx.stories)
     return result.created
 
 
-def _page_extract(source: Source, *, entry: FeedEntry, fetcher: Fetcher) -> ExtractedArticle | None:
+def _story_place(article: Article, *, stories: StoryDesk) -> None:
+    """Group the stored article (agency copy, story). A failure here never costs the article: it is kept,
+    logged with its reason, and the next repair pass groups it."""
+    try:
+        stories.place(article)
+    except Exception as exc:  # bulkhead: the article is stored; the reason and traceback are logged
+        log.exception("story grouping failed", extra={"url": article.url, "reason": f"{type(exc).__name__}: {exc}"})
+
+
+def _page_extract(source: Source, *, entry: FeedEntry, ctx: _Context) -> ExtractedArticle | None:
     """The article page, extracted; None when robots.txt forbids it or it has no usable text.
 
     Then the feed's own title and summary are all we keep, which is still worth showing with the link.
     """
     try:
-        page = fetcher.fetch(entry.url, accept="text/html,application/xhtml+xml")
+        page = ctx.fetcher.fetch(entry.url, accept="text/html,application/xhtml+xml")
     except BlockedByRobots as error:
         log.info("article page disallowed", extra={"url": entry.url, "reason": error.reason})
         return None
@@ -208,7 +235,7 @@ def _page_extract(source: Source, *, entry: FeedEntry, fetcher: Fetcher) -> Extr
         body_selector=rules.get("body_selector") or None,
     )
     try:
-        return extract(page.content, options)
+        return ctx.cpu.extract(page.content, options)
     except ExtractError as error:
         if not entry.title:
             raise
@@ -249,7 +276,7 @@ def _content_hash(text: str, language: str | None) -> str:
     return hashlib.sha256(normalize_text(text, language).encode()).hexdigest()
 
 
-def _image_fetch(url: str, *, fetcher: Fetcher, options: CrawlOptions) -> Image | None:
+def _image_fetch(url: str, *, ctx: _Context) -> Image | None:
     """Download, verify and store the lead image once; an image problem never costs the article."""
     if not url:
         return None
@@ -257,8 +284,8 @@ def _image_fetch(url: str, *, fetcher: Fetcher, options: CrawlOptions) -> Image 
     if stored is not None:
         return stored
     try:
-        result = fetcher.fetch(url, accept="image/avif,image/webp,image/*")
-        return image_store(origin_url=url, processed=process_image(result.content, options.image))
+        result = ctx.fetcher.fetch(url, accept="image/avif,image/webp,image/*")
+        return image_store(origin_url=url, processed=ctx.cpu.process_image(result.content, ctx.options.image))
     except PipelineError as error:
         log.info("image skipped", extra={"url": url, "reason": error.reason})
         return None

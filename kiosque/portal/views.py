@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from kiosque.articles import selectors
 from kiosque.articles.search import search_articles
+from kiosque.articles.stories import selectors as story_selectors
 from kiosque.portal.caching import cached_page
 from kiosque.portal.forms import SearchForm
 from kiosque.portal.presenters import excerpt_paragraphs
@@ -34,7 +37,9 @@ def _page(request: HttpRequest, items: Any) -> Page:
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
-    context.setdefault("ticker", selectors.ticker_headlines(limit=50))
+    # Lazy: the template calls it only when its cached fragment (per content version and language) is missing.
+    context.setdefault("ticker", partial(selectors.ticker_headlines, limit=50))
+    context.setdefault("content_version", selectors.content_version())
     context.setdefault("content_language", _content_language(request))
     return render(request, f"portal/{template}", context, status=status)
 
@@ -44,6 +49,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], *, sta
 def home(request: HttpRequest) -> HttpResponse:
     lang = _content_language(request)
     context = {
+        "top_stories": story_selectors.top_stories(limit=6, language=lang, interface=get_language()),
         "latest": selectors.articles_latest(limit=12, language=lang),
         "by_category": selectors.latest_by_category(language=lang),
         "by_source": selectors.latest_by_source(language=lang),
@@ -61,8 +67,23 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
         "article": item,
         "paragraphs": excerpt_paragraphs(item, default=settings.KIOSQUE["KIOSQUE_EXCERPT_PARAGRAPHS"]),
         "more_from_source": [a for a in selectors.articles_of_source(item.source, limit=6) if a.pk != item.pk][:5],
+        "coverage": story_selectors.article_coverage(item),
     }
     return _render(request, "article.html", context)
+
+
+@require_GET
+@cached_page
+def story(request: HttpRequest, story_id: int) -> HttpResponseBase:
+    """All coverage of one event; a story merged into another leads there."""
+    found = story_selectors.story_by_id(story_id)
+    live = story_selectors.story_live(found) if found is not None else None
+    if live is None:
+        raise Http404("No such story")
+    if live.pk != story_id:
+        return redirect("portal:story", story_id=live.pk, permanent=True)
+    view = story_selectors.story_detail(live)
+    return _render(request, "story.html", {"view": view, "story": live, "title": live.title(get_language())})
 
 
 @require_GET
@@ -105,18 +126,33 @@ def archive_day(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
 @require_GET
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None, sources=source_selectors.sources_enabled())
+    form = SearchForm(request.GET or None, sources=source_selectors.source_choices())
     context: dict[str, Any] = {"form": form, "results": None}
     if form.is_valid() and form.cleaned_data["q"]:
         data = form.cleaned_data
         number = max(1, data.get("page") or 1)
         found = search_articles(
-            data["q"], language=data["lang"] or None, source_id=data["source"].pk if data["source"] else None,
-            since=form.since(), until=form.until(), limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+            data["q"],
+            language=data["lang"] or None,
+            source_id=_source_id(data["source"]),
+            since=form.since(),
+            until=form.until(),
+            limit=PER_PAGE,
+            offset=(number - 1) * PER_PAGE,
         )
-        context.update(results=selectors.articles_by_ids(found.article_ids), total=found.total, number=number,
-                       has_next=number * PER_PAGE < found.total, query_string=form.query_string())
+        context.update(
+            results=selectors.articles_by_ids(found.article_ids),
+            total=found.total,
+            number=number,
+            has_next=number * PER_PAGE < found.total,
+            query_string=form.query_string(),
+        )
     return _render(request, "search.html", context)
+
+
+def _source_id(slug: str) -> int | None:
+    outlet = source_selectors.source_by_slug(slug) if slug else None
+    return outlet.pk if outlet else None
 
 
 @require_GET
@@ -134,6 +170,7 @@ def ticker_json(request: HttpRequest) -> JsonResponse:
             "source": a.source.name,
             "language": a.language,
             "url": reverse("portal:article", args=[a.pk]),
+            "more_sources": a.wire_count,  # other outlets carrying the same agency dispatch
         }
         for a in selectors.ticker_headlines(limit=50)
     ]

@@ -13,7 +13,7 @@ class Source(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     homepage = models.URLField(_("homepage"), max_length=500, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("ISO 639-1 codes, e.g. [\"fr\"]"))
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_('ISO 639-1 codes, e.g. ["fr"]'))
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
     enabled = models.BooleanField(_("enabled"), default=True)
     extraction_rules = models.JSONField(

@@ -19,6 +19,11 @@ def source_by_slug(slug: str) -> Source | None:
     return Source.objects.filter(slug=slug, enabled=True).first()
 
 
+def source_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every enabled source, for the search form's select: one light query, no model rows."""
+    return list(Source.objects.filter(enabled=True).order_by("name").values_list("slug", "name"))
+
+
 def feeds_of(source: Source) -> QuerySet[Feed]:
     return source.feeds.all()
 

@@ -53,7 +53,9 @@ def source_create(
     )
 
 
-def feed_add(*, source: Source, url: str, kind: str = FeedKind.RSS, listing_selector: str = "", interval: int = 900) -> Feed:
+def feed_add(
+    *, source: Source, url: str, kind: str = FeedKind.RSS, listing_selector: str = "", interval: int = 900
+) -> Feed:
     """Add a feed to a source, or return the existing one with that URL (idempotent)."""
     feed, created = Feed.objects.get_or_create(
         url=url,
@@ -163,8 +165,12 @@ def source_upsert(
         },
     )
     for spec in feeds or []:
-        feed = feed_add(source=source, url=spec["url"], kind=spec.get("kind", "rss"),
-                        listing_selector=spec.get("listing_selector") or "")
+        feed = feed_add(
+            source=source,
+            url=spec["url"],
+            kind=spec.get("kind", "rss"),
+            listing_selector=spec.get("listing_selector") or "",
+        )
         if check_now:
             Feed.objects.filter(pk=feed.pk).update(next_check_at=timezone.now(), enabled=True, disabled_reason="")
     return source

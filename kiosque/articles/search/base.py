@@ -154,7 +154,10 @@ def _ranked_sql(hits_sql: str, where: str, backend: ModuleType) -> tuple[str, st
     article, source = Article._meta, Source._meta
     article_id = f"a.{qn(article.pk.column)}"
     published = f"a.{qn(article.get_field('published_at').column)}"
-    with_hits = f"WITH hits (article_id, relevance) AS ({hits_sql})"
+    # MATERIALIZED: the full-text hits are computed once, then joined. Without it the planners may walk every
+    # article of the filtered language and probe the index per row (measured 1-34 s at 100k articles, against
+    # 0.07-0.4 s materialised). Both SQLite >= 3.35 and PostgreSQL >= 12 accept the keyword.
+    with_hits = f"WITH hits (article_id, relevance) AS MATERIALIZED ({hits_sql})"
     matched = (
         f"FROM hits h JOIN {qn(article.db_table)} a ON {article_id} = h.article_id "
         f"JOIN {qn(source.db_table)} s ON s.{qn(source.pk.column)} = a.{qn(article.get_field('source').column)} "

@@ -4,9 +4,11 @@ import signal
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kiosque.crawler.config import crawl_options
+from kiosque.crawler.cpu import cpu_work
 from kiosque.crawler.progress import CrawlProgress
 from kiosque.crawler.runner import crawl_forever, crawl_pass
 
@@ -29,7 +31,11 @@ class Command(BaseCommand):
             self.stdout.write("Crawler stopped.")
             return
         with CrawlProgress(enabled=not opts["no_progress"]) as progress:
-            report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total)
+            cpu = cpu_work(settings.KIOSQUE["KIOSQUE_CRAWL_PROCESSES"])
+                try:
+                    report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total, cpu=cpu)
+                finally:
+                    cpu.close()
         self.stdout.write(
             f"Checked {report.feeds_checked} feeds ({report.feeds_failed} failed): "
             f"{report.articles_created} new articles, {report.articles_updated} updated, "
