@@ -6,13 +6,16 @@ import subprocess
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kiosque.crawler.config import crawl_options
+from kiosque.crawler.cpu import cpu_work
 from kiosque.crawler.progress import CrawlProgress
 from kiosque.crawler.runner import crawl_forever, crawl_pass
-from kiosque.demo.replay import ReplayServer, snapshot_dir
+from kiosque.demo.process import ReplayProcess
+from kiosque.demo.replay import snapshot_dir
 from kiosque.portal.server import gunicorn_start
 from kiosque.sources.services import source_upsert
 
@@ -39,13 +42,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        with ReplayServer() as replay:
+        with ReplayProcess() as replay_url:
             count = demo_sources_register()
-            self.stdout.write(f"Replaying {count} news sites at {replay.base_url}")
+            self.stdout.write(f"Replaying {count} news sites at {replay_url}")
             # Loopback replay: a small politeness delay is enough and keeps the first pass short.
-            options = crawl_options(route_to=replay.base_url, min_host_delay=0.05)
+            options = crawl_options(route_to=replay_url, min_host_delay=0.05)
             with CrawlProgress(enabled=not opts["no_progress"]) as progress:
-                report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total)
+                cpu = cpu_work(settings.KIOSQUE["KIOSQUE_CRAWL_PROCESSES"])
+                try:
+                    report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total, cpu=cpu)
+                finally:
+                    cpu.close()
             self.stdout.write(
                 f"First pass: {report.articles_created} new articles from {report.feeds_checked} feeds "
                 f"({report.feeds_failed} feeds and {report.entries_failed} articles failed)."
