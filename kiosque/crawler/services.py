@@ -231,6 +231,7 @@ def _page_extract(source: Source, *, entry: FeedEntry, ctx: _Context) -> Extract
     rules = source.extraction_rules or {}
     options = ExtractOptions(
         url=page.final_url,
+        encoding=page.encoding,  # the HTTP header's charset outranks the page's <meta>
         remove_selectors=tuple(rules.get("remove_selectors") or ()),
         body_selector=rules.get("body_selector") or None,
     )

@@ -152,6 +152,9 @@ class ExtractOptions:
     body_selector: str | None = None  # force the article body container
     min_text_chars: int = 200  # below this the page is discarded with a reason
     include_tables: bool = True
+    # Charset the transport announced (FetchResult.encoding), used for bytes that are not valid
+    # UTF-8 and carry no BOM; None lets the page's <meta> and detection decide.
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)

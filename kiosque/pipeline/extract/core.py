@@ -1,19 +1,17 @@
 """`extract()`: one page in, one ExtractedArticle out (or ExtractError with the reason).
 
-    decode -> parse once -> metadata (raw tree) -> source rules -> lead image -> boilerplate
-    -> trafilatura -> text / HTML -> checks -> sanitise (last)
+decode -> parse once -> metadata (raw tree) -> source rules -> lead image -> boilerplate
+-> trafilatura -> text / HTML -> checks -> sanitise (last)
 """
 
 from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
 from kiosque.pipeline.errors import ExtractError
 from kiosque.pipeline.types import ExtractedArticle, ExtractOptions
 
-from .clean import apply_source_rules, remove_boilerplate
+from .clean import apply_source_rules, drop_inert, remove_boilerplate
 from .decode import decode_html
 from .dom import base_url, parse_html
 from .engine import run_engine, why_no_article
@@ -32,20 +30,26 @@ _LEAD_MAX_CHARS = 600
 
 
 def extract(html: str | bytes, options: ExtractOptions) -> ExtractedArticle:
-    """Extract the article of one page. `bytes` are decoded (BOM, <meta> charset, detection);
-    `str` is used as is. Raises ExtractError when the page holds no usable article."""
-    text = decode_html(html) if isinstance(html, bytes) else html
+    """Extract the article of one page. `bytes` are decoded (BOM, UTF-8, options.encoding, <meta>
+    charset, detection); `str` is used as is. Raises ExtractError when the page holds no usable article."""
+    text = decode_html(html, announced=options.encoding) if isinstance(html, bytes) else html
     root = parse_html(text)
     base = base_url(root, options.url)
     meta = read_metadata(root, page_url=options.url, base=base)
     tree, warnings = apply_source_rules(root, options)
     image_url = lead_image(meta.image_candidates, tree=tree, base=base)
-    remove_boilerplate(tree)
+    drop_inert(tree)
+    remove_boilerplate(tree, source=text)
     body = run_engine(tree, url=base or meta.canonical_url or "", include_tables=options.include_tables)
-    article_text = body_text(body) if body is not None else ""
-    _check_text(tree, article_text, options.min_text_chars)
-    article_text = _strip_templates(article_text)
-    assert body is not None  # _check_text raised otherwise
+    raw_text = body_text(body) if body is not None else ""
+    article_text = _strip_templates(raw_text)
+    if (
+        body is None
+        or not article_text
+        or len(article_text) < options.min_text_chars
+        or len(_TEMPLATE.findall(raw_text)) >= _TEMPLATE_LIMIT
+    ):
+        raise ExtractError(why_no_article(tree, text_chars=len(article_text), min_chars=options.min_text_chars))
     return ExtractedArticle(
         title=meta.title or first_paragraph(article_text)[:200],
         text=article_text,
@@ -60,12 +64,6 @@ def extract(html: str | bytes, options: ExtractOptions) -> ExtractedArticle:
         site_name=meta.site_name,
         warnings=tuple(warnings),
     )
-
-
-def _check_text(tree: HtmlElement, text: str, min_chars: int) -> None:
-    templates = len(_TEMPLATE.findall(text))
-    if templates >= _TEMPLATE_LIMIT or len(_strip_templates(text)) < min_chars:
-        raise ExtractError(why_no_article(tree, text_chars=len(_strip_templates(text)), min_chars=min_chars))
 
 
 def _strip_templates(text: str) -> str:

@@ -8,11 +8,15 @@ a day without a time (we then give midnight UTC).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from .dom import xpath_elements
 
 __all__ = ["DATE_META_KEYS", "page_date", "parse_timestamp"]
 
@@ -38,12 +42,9 @@ DATE_META_KEYS = (
     "dc.date",
 )
 _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # news sites before this are not what we crawl
-_TIME_PUBLISHED = "|".join(
-    (
-        './/time[@itemprop="datePublished"][@datetime]',
-        './/time[@pubdate][@datetime]',
-        './/*[@itemprop="datePublished"][@content]',
-    )
+_TIME_PUBLISHED = XPath(
+    '//time[@itemprop="datePublished"][@datetime] | //time[@pubdate][@datetime]'
+    ' | //*[@itemprop="datePublished"][@content]'
 )
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -52,17 +53,23 @@ def page_date(root: HtmlElement, *, declared: list[str], url: str) -> datetime |
     """First plausible timestamp among `declared` (page order of preference), then the page's
     <time>/itemprop markup, then htmldate's fast search."""
     now = datetime.now(UTC)
-    for value in [*declared, *_time_elements(root)]:
-        stamp = parse_timestamp(value)
-        if stamp is not None and _plausible(stamp, now):
-            return stamp
-    found = find_date(root, extensive_search=False, original_date=True, url=url or None, max_date=now.date().isoformat())
+    for values in (declared, _time_elements(root)):  # a generator: the XPath runs only if needed
+        for value in values:
+            stamp = parse_timestamp(value)
+            if stamp is not None and _plausible(stamp, now):
+                return stamp
+    # Not htmldate's extensive search: it would find a date on 4% more trafilatura-eval pages, but
+    # it hands text to dateparser, which compiles regexes per locale (seconds per new language).
+    found = find_date(
+        root, extensive_search=False, original_date=True, url=url or None, max_date=now.date().isoformat()
+    )
     stamp = parse_timestamp(found) if found else None
     return stamp if stamp is not None and _plausible(stamp, now) else None
 
 
-def _time_elements(root: HtmlElement) -> list[str]:
-    return [el.get("datetime") or el.get("content") or "" for el in root.xpath(_TIME_PUBLISHED)[:3]]
+def _time_elements(root: HtmlElement) -> Iterator[str]:
+    for element in xpath_elements(_TIME_PUBLISHED, root)[:3]:
+        yield element.get("datetime") or element.get("content") or ""
 
 
 def parse_timestamp(value: str | None) -> datetime | None:

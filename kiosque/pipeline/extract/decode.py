@@ -1,4 +1,5 @@
-"""Bytes to text: BOM, then strict UTF-8, then the page's <meta> charset, then charset-normalizer.
+"""Bytes to text: BOM, strict UTF-8, the HTTP header's charset, the page's <meta> charset, then
+charset-normalizer.
 
 Strict UTF-8 comes before the declared charset on purpose: multi-byte UTF-8 sequences almost never
 occur by accident in a legacy-encoded page, while pages that declare ISO-8859-1 but are served in
@@ -68,8 +69,9 @@ def sniff_not_html(head: bytes) -> str | None:
     return None
 
 
-def decode_html(data: bytes) -> str:
-    """Decode a page's bytes to text; raises ExtractError for binary payloads."""
+def decode_html(data: bytes, *, announced: str | None = None) -> str:
+    """Decode a page's bytes to text; raises ExtractError for binary payloads. `announced` is the
+    charset the HTTP header gave, if any: it outranks the page's own <meta>, as in browsers."""
     head = data[:_SNIFF_BYTES]
     reason = sniff_not_html(head)
     if reason:
@@ -81,7 +83,8 @@ def decode_html(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data[:_CHARSET_SCAN_BYTES])
+    declared = _codec(announced) if announced else None
+    declared = declared or _declared_charset(data[:_CHARSET_SCAN_BYTES])
     if declared and declared != "utf-8":
         try:
             return data.decode(declared)
@@ -103,7 +106,12 @@ def _declared_charset(head: bytes) -> str | None:
     match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
     if not match:
         return None
-    label = match.group(1).decode("ascii").lower()
+    return _codec(match.group(1).decode("ascii"))
+
+
+def _codec(label: str) -> str | None:
+    """A charset label as a Python codec name, WHATWG aliases applied; None when unknown."""
+    label = label.strip().lower()
     label = _WHATWG_ALIASES.get(label, label)
     try:
         return codecs.lookup(label).name

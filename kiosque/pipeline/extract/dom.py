@@ -10,13 +10,24 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from lxml.etree import XPath, _ElementUnicodeResult
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from kiosque.pipeline.errors import ExtractError
 
-__all__ = ["absolute_http_url", "base_url", "element_text", "parse_html"]
+__all__ = [
+    "absolute_http_url",
+    "article_container",
+    "base_url",
+    "element_text",
+    "parse_html",
+    "xpath_elements",
+    "xpath_texts",
+]
 
-_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER = HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lacks default_doctype
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+)
 _DOCTYPE = re.compile(r"^\s*<!DOCTYPE[^>]*>", re.IGNORECASE)
 # `<html lang="x"/>`: libxml2 closes the root at once and drops everything after it into limbo.
 _SELF_CLOSED_HTML = re.compile(r"(<html[^>]*?)\s*/>", re.IGNORECASE)
@@ -26,6 +37,30 @@ _SPACES = re.compile(r"\s+")
 # refuses the string and the whole page is lost.
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SNIFF_CHARS = 4096
+
+
+# Where the article sits when the markup says so, most explicit first. An <article> counts only
+# when it holds the headline: pages list "related" teasers in <article> elements too. Compiled
+# XPath, not Element.find: lxml's ElementPath evaluates predicates in Python, element by element.
+_CONTAINERS = tuple(
+    XPath(path)
+    for path in (
+        "(//body//article[.//h1])[1]",
+        "(//body//main)[1]",
+        "(//body//*[@role='main'])[1]",
+        "(//body//*[@itemprop='articleBody'])[1]",
+        "(//body//article)[1]",
+    )
+)
+
+
+def article_container(root: HtmlElement) -> HtmlElement | None:
+    """The element most likely to hold the article itself, when the markup says so."""
+    for xpath in _CONTAINERS:
+        found = xpath(root)
+        if isinstance(found, list) and found and isinstance(found[0], HtmlElement):
+            return found[0]
+    return None
 
 
 def parse_html(text: str) -> HtmlElement:
@@ -95,3 +130,15 @@ def absolute_http_url(value: str | None, base: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return url
+
+
+def xpath_elements(xpath: XPath, node: HtmlElement) -> list[HtmlElement]:
+    """The elements an XPath selects (typed: lxml's stubs return a union of every result kind)."""
+    result = xpath(node)
+    return [item for item in result if isinstance(item, HtmlElement)] if isinstance(result, list) else []
+
+
+def xpath_texts(xpath: XPath, node: HtmlElement) -> list[_ElementUnicodeResult]:
+    """The text nodes an XPath selects, which know their parent element and whether they are a tail."""
+    result = xpath(node)
+    return [item for item in result if isinstance(item, _ElementUnicodeResult)] if isinstance(result, list) else []

@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import re
 
-from lxml.etree import _Element
+from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, Extractor
 
 from kiosque.pipeline.errors import ExtractError
 
+from .dom import xpath_texts
+
 __all__ = ["run_engine", "why_no_article"]
 
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+# Native XPath, iterative: a recursive walk would hit Python's limit on deeply nested markup.
+_VISIBLE_TEXT = XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
 _SPACES = re.compile(r"\s+")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}")
 _JS_APP_MARKERS = (
@@ -55,23 +60,9 @@ def run_engine(tree: HtmlElement, *, url: str, include_tables: bool) -> _Element
 
 
 def visible_text(root: HtmlElement) -> str:
-    """What a reader would see without scripts: text outside script/style/template/head."""
-    body = root.find("body")
-    if body is None:
-        return ""
-    parts: list[str] = []
-    _collect(body, parts)
+    """What a reader would see without scripts: the body's text outside script/style/template."""
+    parts = xpath_texts(_VISIBLE_TEXT, root)
     return _SPACES.sub(" ", " ".join(parts)).strip()
-
-
-def _collect(element: HtmlElement, parts: list[str]) -> None:
-    if element.text and element.tag not in _INVISIBLE:
-        parts.append(element.text)
-    for child in element:
-        if isinstance(child.tag, str) and child.tag not in _INVISIBLE:
-            _collect(child, parts)
-        if child.tail:
-            parts.append(child.tail)
 
 
 def why_no_article(root: HtmlElement, *, text_chars: int, min_chars: int) -> str:

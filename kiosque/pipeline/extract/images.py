@@ -7,36 +7,21 @@ the outlet's logo is worse than a card without a picture.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from .dom import absolute_http_url
+from .dom import absolute_http_url, article_container
 
-__all__ = ["article_container", "lead_image"]
+__all__ = ["lead_image"]
 
 _NOT_A_PHOTO = re.compile(
     r"logo|placeholder|default[-_]?(?:image|share|og|social)|blank\.|spacer|pixel\.|1x1|/icons?/|favicon|\.svg(?:$|\?)",
     re.IGNORECASE,
 )
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|avif|gif)$", re.IGNORECASE)
 _LAZY_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
 _MIN_SIDE = 150  # declared width/height below this is an icon, avatar or tracking pixel
-# Where the article sits when the markup says so, most explicit first. Compiled XPath, not
-# Element.find: lxml's ElementPath evaluates predicates in Python, element by element.
-_CONTAINERS = tuple(
-    XPath(path)
-    for path in ("(//body//article)[1]", "(//body//*[@itemprop='articleBody'])[1]", "(//body//main)[1]",
-                 "(//body//*[@role='main'])[1]")
-)
-
-
-def article_container(root: HtmlElement) -> HtmlElement | None:
-    """The element most likely to hold the article itself, when the markup says so."""
-    for xpath in _CONTAINERS:
-        found = xpath(root)
-        if isinstance(found, list) and found and isinstance(found[0], HtmlElement):
-            return found[0]
-    return None
 
 
 def lead_image(candidates: tuple[str, ...], *, tree: HtmlElement, base: str) -> str | None:
@@ -51,9 +36,21 @@ def lead_image(candidates: tuple[str, ...], *, tree: HtmlElement, base: str) -> 
         return None
     for img in container.iter("img"):
         url = _image_source(img, base)
-        if url and _big_enough(img) and not _NOT_A_PHOTO.search(url):
+        if url and _big_enough(img) and _looks_like_a_photo(img, url):
             return url
     return None
+
+
+def _looks_like_a_photo(img: HtmlElement, url: str) -> bool:
+    """A picture the page presents as such: inside <figure>/<picture>, or an image file name, or
+    a declared size. `<img src="x">` in the middle of the text is not a lead image."""
+    if _NOT_A_PHOTO.search(url):
+        return False
+    if any(ancestor.tag in ("figure", "picture") for ancestor in img.iterancestors()):
+        return True
+    if _IMAGE_FILE.search(urlsplit(url).path):
+        return True
+    return bool(img.get("width") and img.get("height"))
 
 
 def _image_source(img: HtmlElement, base: str) -> str | None:

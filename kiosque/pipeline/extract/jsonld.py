@@ -64,6 +64,8 @@ def read_jsonld(root: HtmlElement) -> JsonLd:
     if article is None and page is None:
         return JsonLd()
     merged: dict[str, Any] = {**(page or {}), **(article or {})}
+    # Yoast and friends write "author": {"@id": "#/schema/person/..."} and the Person elsewhere.
+    index = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     publisher = _name(merged.get("publisher")) or next(
         (_name(n) for n in nodes if _types(n) & _PUBLISHER_TYPES and _name(n)), ""
     )
@@ -72,7 +74,7 @@ def read_jsonld(root: HtmlElement) -> JsonLd:
         description=_string(merged.get("description")),
         date_published=_string(merged.get("datePublished")) or _string(merged.get("dateCreated")),
         date_modified=_string(merged.get("dateModified")),
-        authors=_names(merged.get("author") or merged.get("creator")),
+        authors=_names(merged.get("author") or merged.get("creator"), index),
         images=_image_urls(merged.get("image") or merged.get("thumbnailUrl")),
         sections=_strings(merged.get("articleSection")),
         keywords=_keywords(merged.get("keywords")),
@@ -132,10 +134,12 @@ def _name(value: Any) -> str:
     return ""
 
 
-def _names(value: Any) -> tuple[str, ...]:
+def _names(value: Any, index: dict[str, dict[str, Any]]) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in values:
+        if isinstance(item, dict) and "name" not in item:
+            item = index.get(str(item.get("@id")), {})
         raw = item.get("name") if isinstance(item, dict) else item
         for name in raw if isinstance(raw, list) else [raw]:
             if isinstance(name, str) and (name := name.strip()) and "://" not in name and name not in names:

@@ -17,7 +17,10 @@ from .dom import absolute_http_url
 
 __all__ = ["body_html", "body_text", "first_paragraph"]
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}")
+_SPACES = re.compile(r"\s+")
+_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "table", "tr", "td", "th", "pre"}
+)
 _LEAD_MIN_CHARS = 80
 _LEAD_MAX_CHARS = 600
 _HEADING_LEVEL = {"h1": "h2", "h5": "h4", "h6": "h4"}  # the sanitiser allows h2-h4 only
@@ -26,11 +29,12 @@ _HEADING_LEVEL = {"h1": "h2", "h5": "h4", "h6": "h4"}  # the sanitiser allows h2
 def body_text(body: _Element) -> str:
     """Plain text, one paragraph (or list item, table row) per block, blocks separated by a blank line."""
     plain = deepcopy(body)
-    # Links and emphasis stay in the tree for the HTML view; in text they would turn into Markdown.
+    # Links, emphasis and images, should the engine keep any, stay in the tree for the HTML view:
+    # trafilatura's text writer would turn them into Markdown.
     strip_tags(plain, "ref", "hi")
-    strip_elements(plain, "graphic", with_tail=False)  # an image would render as Markdown too
+    strip_elements(plain, "graphic", with_tail=False)
     raw = xmltotxt(plain, False)
-    lines = (" ".join(_TEMPLATE.sub("", line).split()) for line in raw.splitlines())
+    lines = (" ".join(line.split()) for line in raw.splitlines())
     return unicodedata.normalize("NFC", "\n\n".join(line for line in lines if line))
 
 
@@ -53,6 +57,7 @@ def body_html(body: _Element, *, base: str) -> str:
     """Article HTML (p, h2-h4, lists, blockquote, tables, a, em/strong, br) with absolute links.
     Consumes `body` (trafilatura converts it in place)."""
     html_root = convert_to_html(body)
+    _tidy_whitespace(html_root)
     for element in html_root.iter():
         tag = element.tag
         if tag in _HEADING_LEVEL:
@@ -61,11 +66,39 @@ def body_html(body: _Element, *, base: str) -> str:
             href = absolute_http_url(element.get("href"), base)
             if href or (element.get("href") or "").startswith("mailto:"):
                 element.set("href", href or element.get("href") or "")
-            else:
-                element.attrib.pop("href", None)
+            elif "href" in element.attrib:
+                del element.attrib["href"]
     html_body = html_root.find("body")
     if html_body is None:
         return ""
     parts = [html_body.text or ""]
     parts.extend(tostring(child, encoding="unicode", method="html") for child in html_body)
     return "".join(parts).strip()
+
+
+def _tidy_whitespace(root: _Element) -> None:
+    """Collapse source indentation ("\n\t\t\t") in text, outside <pre>; none around blocks."""
+    verbatim = {id(el) for pre in root.iter("pre") for el in pre.iter()}
+    for element in root.iter():
+        if id(element) in verbatim:
+            continue
+        if element.text:
+            element.text = _SPACES.sub(" ", element.text)
+        if element.tail:
+            element.tail = _SPACES.sub(" ", element.tail)
+        if element.tag not in _BLOCKS:
+            continue
+        if element.text:
+            element.text = element.text.lstrip()
+        last = element[-1] if len(element) else None
+        if last is not None and last.tail:
+            last.tail = last.tail.rstrip()
+        elif last is None and element.text:
+            element.text = element.text.rstrip()
+        if element.tail and not element.tail.strip():
+            element.tail = None
+    # Empty paragraphs left by <br>-only or emptied blocks (tails were cleared above for blocks).
+    for element in [el for el in root.iter("p") if not len(el) and not (el.text or "").strip()]:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)

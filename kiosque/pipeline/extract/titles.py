@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from .dom import element_text
 
-__all__ = ["clean_title", "first_h1", "site_labels"]
+__all__ = ["clean_title", "first_h1", "names_site", "site_labels"]
 
 # " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » ", " / ": separators with spaces around them.
 # A plain ":" is not one: French typography puts a space before it inside real headlines.
@@ -39,7 +39,7 @@ def site_labels(site_names: list[str], url: str) -> frozenset[str]:
     return frozenset(label for label in labels if len(label) >= 2)
 
 
-def _names_site(part: str, labels: frozenset[str]) -> bool:
+def names_site(part: str, labels: frozenset[str]) -> bool:
     squashed = _squash(part)
     if not squashed:
         return True  # a bare separator or symbol
@@ -50,12 +50,12 @@ def clean_title(title: str, *, labels: frozenset[str], h1: str = "") -> str:
     """`title` with site-name parts removed at either end; the <h1> wins when the title wraps it."""
     title = " ".join(title.split())
     # The <h1> must look like a headline (not the site logo) and cover a fair share of the title.
-    if h1 and len(h1) >= max(10, 0.4 * len(title)) and not _names_site(h1, labels) and _squash(h1) in _squash(title):
+    if h1 and len(h1) >= max(10, 0.4 * len(title)) and not names_site(h1, labels) and _squash(h1) in _squash(title):
         return h1
     parts = _SEPARATOR.split(title)
-    while len(parts) > 1 and _names_site(parts[-1], labels):
+    while len(parts) > 1 and names_site(parts[-1], labels):
         parts.pop()
-    while len(parts) > 1 and _names_site(parts[0], labels):
+    while len(parts) > 1 and names_site(parts[0], labels):
         parts.pop(0)
     if len(parts) == len(_SEPARATOR.split(title)):
         return title  # nothing recognised: keep the separators as they were written

@@ -32,10 +32,10 @@ class Command(BaseCommand):
             return
         with CrawlProgress(enabled=not opts["no_progress"]) as progress:
             cpu = cpu_work(settings.KIOSQUE["KIOSQUE_CRAWL_PROCESSES"])
-                try:
-                    report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total, cpu=cpu)
-                finally:
-                    cpu.close()
+            try:
+                report = crawl_pass(options=options, progress=progress, on_claimed=progress.set_total, cpu=cpu)
+            finally:
+                cpu.close()
         self.stdout.write(
             f"Checked {report.feeds_checked} feeds ({report.feeds_failed} failed): "
             f"{report.articles_created} new articles, {report.articles_updated} updated, "
