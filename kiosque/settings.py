@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kiosque.conf import env_value
+from kiosque.conf import SETTINGS, env_value
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_value("KIOSQUE_DATA_DIR")).expanduser().resolve()
@@ -158,14 +158,5 @@ LOGGING = {
     "loggers": {"kiosque": {"handlers": ["console"], "level": env_value("KIOSQUE_LOG_LEVEL"), "propagate": False}},
 }
 
-# Kiosque's own knobs, read by services through django.conf.settings.
-KIOSQUE = {s: env_value(s) for s in (
-    "KIOSQUE_USER_AGENT", "KIOSQUE_FETCH_CONNECT_TIMEOUT", "KIOSQUE_FETCH_READ_TIMEOUT", "KIOSQUE_FETCH_MAX_BYTES",
-    "KIOSQUE_FETCH_MAX_REDIRECTS", "KIOSQUE_HOST_CONCURRENCY", "KIOSQUE_HOST_DELAY", "KIOSQUE_RESPECT_ROBOTS",
-    "KIOSQUE_ROUTE_TO", "KIOSQUE_FEED_INTERVAL", "KIOSQUE_MAX_BACKOFF", "KIOSQUE_DISABLE_AFTER",
-    "KIOSQUE_CRAWL_WORKERS", "KIOSQUE_CRAWL_PROCESSES", "KIOSQUE_ARTICLES_PER_FEED", "KIOSQUE_LEASE_SECONDS", "KIOSQUE_EXCERPT_PARAGRAPHS",
-    "KIOSQUE_IMAGE_DISPLAY_WIDTH", "KIOSQUE_IMAGE_THUMB_WIDTH", "KIOSQUE_REPORT_THRESHOLD", "KIOSQUE_LANGUAGES",
-    "KIOSQUE_REDIS_URL", "KIOSQUE_REPORTS_PER_ADDRESS", "KIOSQUE_REPORT_RATE_REPORTER", "KIOSQUE_REPORT_RATE_ADDRESS",
-    "KIOSQUE_TRUSTED_PROXIES", "KIOSQUE_STORIES", "KIOSQUE_STORY_THRESHOLD", "KIOSQUE_STORY_WINDOW_HOURS",
-    "KIOSQUE_STORY_REPAIR_MINUTES",
-)}
+# Kiosque's own knobs, read by services through django.conf.settings (every setting of the registry).
+KIOSQUE = {setting.name: env_value(setting.name) for setting in SETTINGS}

@@ -28,12 +28,31 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ("url", "source", "kind", "enabled", "next_check_at", "last_success_at", "failure_score", "last_error")
+    list_display = (
+        "url",
+        "source",
+        "kind",
+        "enabled",
+        "next_check_at",
+        "last_success_at",
+        "failure_score",
+        "last_error",
+    )
     list_filter = ("enabled", "kind", "last_error_kind")
     search_fields = ("url", "source__name", "last_error")
     readonly_fields = (
-        "etag", "last_modified", "last_checked_at", "last_success_at", "failure_score", "consecutive_failures",
-        "last_error", "last_error_kind", "last_error_at", "disabled_reason", "lease_owner", "lease_until",
+        "etag",
+        "last_modified",
+        "last_checked_at",
+        "last_success_at",
+        "failure_score",
+        "consecutive_failures",
+        "last_error",
+        "last_error_kind",
+        "last_error_at",
+        "disabled_reason",
+        "lease_owner",
+        "lease_until",
     )
     actions = ["enable_and_check_now"]
 
@@ -41,5 +60,6 @@ class FeedAdmin(admin.ModelAdmin):
     def enable_and_check_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             feed_enable(feed=feed, now=timezone.now())
-        self.message_user(request, _("%(n)d feeds will be checked on the next pass.") % {"n": queryset.count()},
-                          messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)d feeds will be checked on the next pass.") % {"n": queryset.count()}, messages.SUCCESS
+        )

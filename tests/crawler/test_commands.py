@@ -41,7 +41,7 @@ def test_add_source_discovers_feeds_then_crawl_once(routed):
 
 @pytest.mark.django_db
 def test_add_source_without_feeds_is_a_readable_error(routed):
-    with pytest.raises(CommandError, match="Could not fetch|No RSS"):
+    with pytest.raises(CommandError, match=r"Could not fetch|No RSS"):
         run("add_source", "https://unknown.example/")
 
 
