@@ -52,6 +52,9 @@ _ARTICLE_PROPERTIES: Schema = {
     "source": _ref("SourceRef"),
     "categories": {"type": "array", "items": _ref("CategoryRef")},
     "image": _nullable(_ref("Image")),
+    "story": _nullable({**INTEGER, "description": "id of the article's story (GET /stories/{id})"}),
+    "wire_of": _nullable({**INTEGER, "description": "the earliest copy of the agency dispatch it republishes"}),
+    "wire_count": {**INTEGER, "description": "how many other outlets carry the same agency dispatch"},
 }
 ARTICLE = _object(_ARTICLE_PROPERTIES)
 ARTICLE_DETAIL = _object({
@@ -79,6 +82,42 @@ SOURCE = _object({
 CATEGORY = _object(
     {"slug": STRING, "name": STRING, "article_count": INTEGER, "last_change": _nullable(WHEN), "url": URL}
 )
+COUNTS = {"type": "object", "additionalProperties": INTEGER}
+_STORY_PROPERTIES: Schema = {
+    "id": INTEGER,
+    "url": {**URL, "description": "our story page"},
+    "title": {**STRING, "description": "in the language of the first report (an editor's title first)"},
+    "titles": {"type": "object", "additionalProperties": STRING, "description": "{language: title}"},
+    "first_published": _nullable(WHEN),
+    "last_published": _nullable(WHEN),
+    "article_count": INTEGER,
+    "source_count": INTEGER,
+    "languages": {**COUNTS, "description": "articles per language"},
+    "sources": {**COUNTS, "description": "articles per source slug"},
+    "first_reporter": _nullable(_object({"article": INTEGER, "source": STRING})),
+    "pinned": {"type": "boolean", "description": "pinned by an editor at the top of the front page"},
+    "feed": {**URL, "description": "Atom feed of the story (also /rss/ and /json/)"},
+}
+STORY = _object(_STORY_PROPERTIES, description="All coverage of one event, across outlets and languages.")
+EVIDENCE = _object({
+    "method": {"type": "string", "enum": ["assign", "repair", "editor", "alone"]},
+    "matched": _nullable({**INTEGER, "description": "the article it was matched with"}),
+    "score": _nullable({"type": "number"}),
+    "similarity": _nullable({"type": "number", "description": "cosine of the multilingual embeddings"}),
+    "shared_names": {"type": "array", "items": STRING},
+    "shared_numbers": {"type": "array", "items": STRING},
+    "wire": {"type": "boolean", "description": "a copy of the same agency dispatch"},
+}, description="Why the article is in the story.")
+STORY_ARTICLE = _object({**_ARTICLE_PROPERTIES, "evidence": _nullable(_ref("Evidence"))})
+STORY_DETAIL = _object({
+    **_STORY_PROPERTIES,
+    "articles": {"type": "array", "items": _ref("StoryArticle"), "description": "earliest first"},
+})
+STORY_PAGE = _object({
+    "items": {"type": "array", "items": _ref("Story")},
+    "limit": INTEGER,
+    "next": _nullable({**URL, "description": "the next page, or null on the last page"}),
+})
 ERROR = _object({"error": _object({"code": STRING, "message": STRING})})
 
 SCHEMAS: Schema = {
@@ -86,6 +125,8 @@ SCHEMAS: Schema = {
     "ArticleDetail": ARTICLE_DETAIL, "ArticlePage": ARTICLE_PAGE, "SearchPage": SEARCH_PAGE,
     "Source": SOURCE, "SourceList": _object({"items": {"type": "array", "items": _ref("Source")}}),
     "Category": CATEGORY, "CategoryList": _object({"items": {"type": "array", "items": _ref("Category")}}),
+    "Story": STORY, "StoryDetail": STORY_DETAIL, "StoryPage": STORY_PAGE, "StoryArticle": STORY_ARTICLE,
+    "Evidence": EVIDENCE,
     "Error": ERROR,
 }
 
@@ -103,6 +144,11 @@ LIST_PARAMETERS = [
     _param("category", STRING, "a category's slug (400 if unknown)"),
     _param("since", DATE_PARAM, "only articles published or updated at or after this time"),
     _param("q", STRING, "full-text filter: the newest of the 1,000 best matches"),
+    _param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "page size"),
+    _param("cursor", STRING, "opaque position from a previous page's `next` URL"),
+]
+STORY_PARAMETERS = [
+    _param("language", LANGUAGE, "only stories covered in this language"),
     _param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, "page size"),
     _param("cursor", STRING, "opaque position from a previous page's `next` URL"),
 ]
@@ -155,6 +201,11 @@ def document() -> Schema:
                               parameters=LIST_PARAMETERS, errors=("400",)),
             "/articles/{id}": _get("One article", "ArticleDetail", errors=("404",),
                                    parameters=[_param("id", INTEGER, "article id", where="path", required=True)]),
+            "/stories": _get("Stories, the most recently covered first (cursor pagination)", "StoryPage",
+                             parameters=STORY_PARAMETERS, errors=("400",)),
+            "/stories/{id}": _get("One story with its coverage and why each article is in it", "StoryDetail",
+                                  errors=("404",),
+                                  parameters=[_param("id", INTEGER, "story id", where="path", required=True)]),
             "/sources": _get("Enabled sources", "SourceList"),
             "/categories": _get("Categories with articles", "CategoryList"),
             "/search": _get("Full-text search, best matches first (page pagination)", "SearchPage",

@@ -11,7 +11,8 @@ from django.urls import reverse
 from kiosque.articles import selectors
 
 if TYPE_CHECKING:
-    from kiosque.articles.models import Article
+    from kiosque.articles.models import Article, Story
+    from kiosque.articles.stories.selectors import StoryView
 
 Absolute = Callable[[str], str]
 Payload = dict[str, Any]
@@ -58,6 +59,9 @@ def article_data(article: Article, absolute: Absolute) -> Payload:
         },
         "categories": [{"slug": c.slug, "name": c.name} for c in article.categories.all()],
         "image": image_data(article, absolute),
+        "story": article.story_id,
+        "wire_of": article.wire_of_id,
+        "wire_count": article.wire_count,
     }
 
 
@@ -89,4 +93,49 @@ def category_data(category: Any, absolute: Absolute) -> Payload:
         "article_count": category.article_count,
         "last_change": _when(category.last_change),
         "url": absolute(reverse("portal:category", args=[category.slug])),
+    }
+
+
+def story_data(story: Story, absolute: Absolute) -> Payload:
+    """A story as lists show it: titles per language, counts and dates (its row only)."""
+    first = story.first_article
+    return {
+        "id": story.pk,
+        "url": absolute(reverse("portal:story", args=[story.pk])),
+        "title": story.title(),
+        "titles": {lang: title for lang, title in {**story.titles, **story.edited_titles}.items() if lang},
+        "first_published": _when(story.first_published_at),
+        "last_published": _when(story.last_published_at),
+        "article_count": story.article_count,
+        "source_count": story.source_count,
+        "languages": dict(story.language_counts),
+        "sources": dict(story.source_counts),
+        "first_reporter": None if first is None else {"article": first.pk, "source": first.source.slug},
+        "pinned": story.pinned,
+        "feed": absolute(reverse("syndication:story-atom", args=[story.pk])),
+    }
+
+
+def story_detail_data(view: StoryView, absolute: Absolute) -> Payload:
+    """A story with its visible coverage, earliest first, and why each article is in it."""
+    return {
+        **story_data(view.story, absolute),
+        "articles": [
+            {**article_data(item.article, absolute), "evidence": _evidence(item)} for item in view.timeline
+        ],
+    }
+
+
+def _evidence(item: Any) -> Payload | None:
+    link = item.link
+    if link is None:
+        return None
+    return {
+        "method": link.method,
+        "matched": link.matched_id,
+        "score": link.score,
+        "similarity": link.similarity,
+        "shared_names": list(link.shared_names),
+        "shared_numbers": list(link.shared_numbers),
+        "wire": link.wire,
     }

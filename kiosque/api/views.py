@@ -12,9 +12,17 @@ from django.utils.http import urlencode
 from kiosque.api import params
 from kiosque.api.http import ApiError, Payload, api_view
 from kiosque.api.openapi import document
-from kiosque.api.presenters import article_data, article_detail_data, category_data, source_data
+from kiosque.api.presenters import (
+    article_data,
+    article_detail_data,
+    category_data,
+    source_data,
+    story_data,
+    story_detail_data,
+)
 from kiosque.articles import selectors
 from kiosque.articles.search import search_articles
+from kiosque.articles.stories import selectors as story_selectors
 from kiosque.sources import selectors as source_selectors
 
 SEARCH_PER_PAGE = 20
@@ -73,6 +81,33 @@ def article_detail(request: HttpRequest, article_id: int) -> Payload:
         raise ApiError(404, "not_found", f"No article {article_id}.")
     default = settings.KIOSQUE["KIOSQUE_EXCERPT_PARAGRAPHS"]
     return article_detail_data(article, request.build_absolute_uri, excerpt_default=default)
+
+
+@api_view
+def story_list(request: HttpRequest) -> Payload:
+    """Stories, the most recently covered first, by cursor."""
+    query = request.GET
+    limit, before = params.limit_param(query), params.cursor_param(query)
+    language = params.language_param(query, "language")
+    rows = list(story_selectors.stories_for_output(language=language, before=before)[: limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    last = rows[-1] if rows else None
+    cursor = params.encode_cursor(last.last_published_at, last.pk) if more and last and last.last_published_at else None
+    return {
+        "items": [story_data(s, request.build_absolute_uri) for s in rows],
+        "limit": limit,
+        "next": _with_params(request, cursor=cursor) if cursor else None,
+    }
+
+
+@api_view
+def story_detail(request: HttpRequest, story_id: int) -> Payload:
+    found = story_selectors.story_by_id(story_id)
+    story = story_selectors.story_live(found) if found is not None else None
+    if story is None:
+        raise ApiError(404, "not_found", f"No story {story_id}.")
+    view = story_selectors.story_detail(story, with_categories=True)
+    return story_detail_data(view, request.build_absolute_uri)
 
 
 @api_view

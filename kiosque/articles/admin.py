@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 
 from kiosque.articles.models import Article, Category, Image, TitleRevision
+from kiosque.articles.stories.admin import EDIT_PERMISSION, split_action  # also registers the story admins
 
 
 class TitleRevisionInline(admin.TabularInline):
@@ -14,15 +20,25 @@ class TitleRevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "source", "language", "published_at", "fetched_at")
+    list_display = ("title", "source", "language", "published_at", "story", "wire_count", "fetched_at")
     list_filter = ("language", "source")
-    search_fields = ("title", "canonical_url", "guid")
+    search_fields = ("title", "canonical_url", "guid", "=story__id")
     date_hierarchy = "published_at"
     raw_id_fields = ("image", "feed")
     filter_horizontal = ("categories",)
-    readonly_fields = ("fetched_at", "updated_at", "content_hash", "language_method")
+    # Stories and dispatch groups change only through the story services (which keep the story log).
+    readonly_fields = ("fetched_at", "updated_at", "content_hash", "language_method", "story", "wire_of",
+                       "wire_count")
     inlines = [TitleRevisionInline]
-    list_select_related = ("source",)
+    list_select_related = ("source", "story")
+    actions = ["split_into_new_story"]
+
+    @admin.action(description=_("Move to a new story (split)"), permissions=["story"])
+    def split_into_new_story(self, request: HttpRequest, queryset: QuerySet[Article]) -> HttpResponseBase | None:
+        return split_action(self, request, queryset)
+
+    def has_story_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm(EDIT_PERMISSION))
 
 
 @admin.register(Image)

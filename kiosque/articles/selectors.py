@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -32,16 +32,22 @@ def articles_listed(*, language: str | None = None) -> QuerySet[Article]:
     return qs.filter(language=language) if language else qs
 
 
+def wire_collapsed(qs: QuerySet[Article]) -> QuerySet[Article]:
+    """One entry per agency dispatch in a list mixing outlets: the original (the earliest copy), whose
+    `wire_count` says how many other outlets carry it ("+N sources")."""
+    return qs.filter(wire_of__isnull=True)
+
+
 def articles_latest(*, limit: int = 50, language: str | None = None) -> list[Article]:
-    return list(articles_listed(language=language).order_by("-published_at", "-id")[:limit])
+    return list(wire_collapsed(articles_listed(language=language)).order_by("-published_at", "-id")[:limit])
 
 
 def ticker_headlines(*, limit: int = 50) -> list[Article]:
     """The latest headlines from all sources and languages, for the ticker."""
     return list(
-        Article.objects.filter(source__enabled=True)
+        wire_collapsed(Article.objects.filter(source__enabled=True))
         .select_related("source")
-        .only("id", "title", "language", "published_at", "source__name", "source__slug")
+        .only("id", "title", "language", "published_at", "wire_count", "source__name", "source__slug")
         .order_by("-published_at", "-id")[:limit]
     )
 
@@ -62,14 +68,6 @@ class Group:
     articles: list[Article]
 
 
-def _top_per(qs: QuerySet[Article], field: str, *, per: int) -> list[Article]:
-    """The `per` newest articles of each value of `field`, in one query (a window function)."""
-    ranked = qs.annotate(
-        rank=Window(RowNumber(), partition_by=[F(field)], order_by=[F("published_at").desc(), F("id").desc()])
-    )
-    return list(ranked.filter(rank__lte=per).order_by(field, "rank"))
-
-
 def latest_by_source(*, sources: int = 8, per: int = 4, language: str | None = None) -> list[Group]:
     """The most recently active sources, each with its newest articles."""
     listed = articles_listed(language=language)
@@ -78,11 +76,14 @@ def latest_by_source(*, sources: int = 8, per: int = 4, language: str | None = N
             :sources
         ]
     )
-    rows = _top_per(listed.filter(source_id__in=recent), "source_id", per=per)
-    by_source: dict[int, list[Article]] = {}
-    for article in rows:
-        by_source.setdefault(article.source_id, []).append(article)
-    return [Group(key=by_source[sid][0].source, articles=by_source[sid]) for sid in recent if sid in by_source]
+    # One small indexed query per source (source, -published_at): a window function over every article of these
+    # sources ranked years of rows to keep four each (measured 162 ms against 48 ms at 100k articles).
+    groups = []
+    for sid in recent:
+        rows = list(listed.filter(source_id=sid).order_by("-published_at", "-id")[:per])
+        if rows:
+            groups.append(Group(key=rows[0].source, articles=rows))
+    return groups
 
 
 def latest_by_category(*, categories: int = 6, per: int = 4, language: str | None = None) -> list[Group]:
@@ -93,6 +94,7 @@ def latest_by_category(*, categories: int = 6, per: int = 4, language: str | Non
         .annotate(n=Count("articles"))
         .order_by("-n", "name")[:categories]
     )
+    recent_only = bool(top)
     if not top:  # a quiet week (or an old snapshot): fall back to all time
         top = list(Category.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("-n", "name")[:categories])
     through = Article.categories.through
@@ -104,6 +106,8 @@ def latest_by_category(*, categories: int = 6, per: int = 4, language: str | Non
     )
     if language:
         links = links.filter(article__language=language)
+    if recent_only:  # rank this week's links only, not years of them (550-680 ms -> 16 ms at 100k articles)
+        links = links.filter(article__published_at__gte=since)
     ranked = links.annotate(
         rank=Window(
             RowNumber(), partition_by=[F("category_id")], order_by=[F("article__published_at").desc(), F("id").desc()]
@@ -120,7 +124,7 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def articles_of_category(category: Category) -> QuerySet[Article]:
-    return articles_listed().filter(categories=category).order_by("-published_at", "-id")
+    return wire_collapsed(articles_listed().filter(categories=category)).order_by("-published_at", "-id")
 
 
 def articles_of_source_qs(source: Source) -> QuerySet[Article]:
@@ -131,9 +135,8 @@ def articles_on_day(day: date) -> QuerySet[Article]:
     """Articles published on `day` in the site's time zone."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=tz)
-    return articles_listed().filter(published_at__gte=start, published_at__lt=start + timedelta(days=1)).order_by(
-        "-published_at", "-id"
-    )
+    day_qs = articles_listed().filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
+    return wire_collapsed(day_qs).order_by("-published_at", "-id")
 
 
 def archive_days(*, limit: int = 60) -> list[date]:
@@ -359,9 +362,9 @@ def content_version() -> str:
 
     `services.content_changed()` replaces it; on a cold cache it is derived from the newest article.
     """
-    version = cache.get(CONTENT_VERSION_KEY)
+    version = caches["state"].get(CONTENT_VERSION_KEY)
     if version is None:
         latest = Article.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
         version = f"db-{latest.timestamp() if latest else 0}"
-        cache.set(CONTENT_VERSION_KEY, version, None)
+        caches["state"].set(CONTENT_VERSION_KEY, version, None)
     return str(version)

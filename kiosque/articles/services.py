@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -54,13 +54,21 @@ class IngestResult:
     updated: bool
 
 
+# Shorter texts are never treated as exact duplicates: a short blurb is identical by coincidence too often.
+EXACT_DUPLICATE_MIN_CHARS = 200
+
+
 def _find_existing(*, source: Source, draft: ArticleDraft) -> Article | None:
-    """Same article if the canonical URL, the feed GUID (within the source) or the URL matches."""
+    """Same article if the canonical URL, the feed GUID (within the source) or the URL matches, or if the
+    source already has the same normalised text under another address (`content_hash`). The same text from
+    another outlet is a copy of an agency dispatch instead: a new article, grouped with it (articles.stories)."""
     found = Article.objects.filter(canonical_url=draft.canonical_url).first()
     if found is None and draft.guid:
         found = Article.objects.filter(source=source, guid=draft.guid).first()
     if found is None:
         found = Article.objects.filter(url=draft.url).first()
+    if found is None and draft.content_hash and len(draft.text) >= EXACT_DUPLICATE_MIN_CHARS:
+        found = Article.objects.filter(source=source, content_hash=draft.content_hash).order_by("pk").first()
     return found
 
 
@@ -211,4 +219,4 @@ def _write_once(name: str, data: bytes) -> None:
 
 def content_changed() -> None:
     """Invalidate every cached page and feed at once (called after a crawl pass or a moderation decision)."""
-    cache.set(CONTENT_VERSION_KEY, f"t-{time.time_ns()}", None)
+    caches["state"].set(CONTENT_VERSION_KEY, f"t-{time.time_ns()}", None)

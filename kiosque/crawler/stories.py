@@ -28,7 +28,7 @@ import numpy as np
 from django.utils import timezone
 
 from kiosque.articles.models import Article, Story
-from kiosque.articles.services import EXACT_DUPLICATE_MIN_CHARS
+from kiosque.articles.services import EXACT_DUPLICATE_MIN_CHARS, content_changed
 from kiosque.articles.stories import selectors as story_selectors
 from kiosque.articles.stories.services import (
     Evidence,
@@ -152,6 +152,7 @@ class StoryDesk:
             report = stories_regroup(groups=free)
             if report.moved:
                 story_links_store(evidence=self._repair_evidence(report.moved, free, items))
+                content_changed()  # the pages show the new evidence too
             self._assigner = None  # warmed again from the database before the next placement
         log.info(
             "stories repaired",
@@ -197,20 +198,20 @@ class StoryDesk:
             best: Evidence | None = None
             for other in group_of.get(pk, ()):
                 if other != pk:
-                    candidate = self._pair_evidence(by_id[pk], by_id[other], facts(pk), facts(other))
+                    candidate = self._pair_evidence(by_id[pk], by_id[other], facts=(facts(pk), facts(other)))
                     if best is None or (candidate.score or 0.0) > (best.score or 0.0):
                         best = candidate
             out[pk] = best or Evidence()
         return out
 
-    def _pair_evidence(self, a: StoryItem, b: StoryItem, facts_a: Entities, facts_b: Entities) -> Evidence:
+    def _pair_evidence(self, a: StoryItem, b: StoryItem, *, facts: tuple[Entities, Entities]) -> Evidence:
         assert a.embedding is not None and b.embedding is not None and a.fingerprint and b.fingerprint
         similarity = float(np.dot(a.embedding, b.embedding))
         wire = self.options.wire
         fa, fb = a.fingerprint, b.fingerprint
         if min(fa.shingles, fb.shingles) >= wire.min_shingles and fa.jaccard(fb) >= wire.threshold:
             return Evidence(matched_id=int(b.id), score=1.0 + similarity, similarity=similarity, wire=True)
-        found = compare(facts_a, facts_b, similarity, weights=self.options.guard)
+        found = compare(*facts, similarity, weights=self.options.guard)
         return Evidence(
             matched_id=int(b.id),
             score=found.score,

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("article/<int:article_id>/", views.article, name="article"),
+    path("story/<int:story_id>/", views.story, name="story"),
     path("category/<str:slug>/", views.category, name="category"),
     path("archive/", views.archive, name="archive"),
     path("archive/<int:year>/<int:month>/<int:day>/", views.archive_day, name="archive-day"),

@@ -1,5 +1,5 @@
-"""Output feeds of the latest articles (50) of everything, a source, a category, a language or a search query,
-each in RSS 2.0, Atom and JSON Feed (`ArticleFeed(fmt)`). Unknown source/category/language: 404."""
+"""Output feeds of the latest articles (50) of everything, a source, a category, a language, a story or a search
+query, each in RSS 2.0, Atom and JSON Feed (`ArticleFeed(fmt)`). Unknown source/category/language/story: 404."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kiosque.articles import selectors
+from kiosque.articles.stories import selectors as story_selectors
 from kiosque.sources import selectors as source_selectors
 from kiosque.syndication.entries import SITE_NAME, Absolute, Entry, entry_for, xml_safe
 from kiosque.syndication.generators import GENERATORS
@@ -178,6 +179,25 @@ class LanguageFeed(ArticleFeed):
             description=_("Latest articles in %(language)s") % {"language": name},
             language=lang,
             articles=selectors.articles_for_output(language=lang)[:FEED_SIZE],
+        )
+
+
+class StoryFeed(ArticleFeed):
+    """The articles of one story, newest first: follow an event across outlets and languages."""
+
+    def scope(self, request: HttpRequest, **kwargs: str) -> Scope:
+        found = story_selectors.story_by_id(int(kwargs["story_id"]))
+        story = story_selectors.story_live(found) if found is not None else None
+        if story is None:
+            raise Http404("No such story")
+        languages = story.languages
+        return self._scope(
+            request,
+            title=f"{story.title()} — {SITE_NAME}",
+            link=reverse("portal:story", args=[story.pk]),
+            description=_("Every article of the story “%(story)s”") % {"story": story.title()},
+            language=languages[0] if len(languages) == 1 else None,
+            articles=story_selectors.story_articles_for_output(story)[:FEED_SIZE],
         )
 
 

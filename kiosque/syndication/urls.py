@@ -8,7 +8,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
-from kiosque.syndication.feeds import ArticleFeed, CategoryFeed, LanguageFeed, SearchFeed, SourceFeed
+from kiosque.syndication.feeds import ArticleFeed, CategoryFeed, LanguageFeed, SearchFeed, SourceFeed, StoryFeed
 from kiosque.syndication.http import cached_output
 from kiosque.syndication.opml import sources_opml
 from kiosque.syndication.sitemaps import SITEMAPS, news_sitemap
@@ -36,6 +36,7 @@ urlpatterns = [
     *_feeds("feeds/source/<slug:slug>/", SourceFeed, "source"),
     *_feeds("feeds/category/<str:slug>/", CategoryFeed, "category"),
     *_feeds("feeds/lang/<str:lang>/", LanguageFeed, "lang"),
+    *_feeds("feeds/story/<int:story_id>/", StoryFeed, "story"),
     *_feeds("feeds/search/", SearchFeed, "search"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemap_section, name="sitemap-section"),

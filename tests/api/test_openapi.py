@@ -26,6 +26,11 @@ CALLS = [
     ("/articles/{id}", "/articles/{markets}", 200),  # no image, several categories
     ("/articles/{id}", "/articles/{unknown-language}", 200),  # no language, no author, no homepage
     ("/articles/{id}", "/articles/999999", 404),
+    ("/stories", "/stories", 200),
+    ("/stories", "/stories?limit=1&language=ar", 200),
+    ("/stories", "/stories?language=not-a-language", 400),
+    ("/stories/{id}", "/stories/{story:prices}", 200),
+    ("/stories/{id}", "/stories/999999", 404),
     ("/sources", "/sources", 200),
     ("/categories", "/categories", 200),
     ("/search", "/search?q=title+bulk&page=2", 200),
@@ -57,6 +62,7 @@ def test_every_documented_path_is_exercised(spec):
 def test_real_responses_match_the_schema(client, spec, corpus, template, call, status):
     build_many(corpus, 25)
     path = re.sub(r"\{([\w-]+)\}", lambda m: str(corpus.articles[m.group(1)].pk), call)
+    path = re.sub(r"\{story:([\w-]+)\}", lambda m: str(corpus.stories[m.group(1)].pk), path)
     response = client.get(f"/api/v1{path}")
     assert response.status_code == status
     declared = spec["paths"][template]["get"]["responses"][str(status)]

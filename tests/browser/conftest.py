@@ -113,7 +113,7 @@ def _pick(language: str, slug: str) -> Story:
 
 
 def _build_corpus(replay_server: Any) -> Corpus:
-    from kiosque.articles.models import Article, Category, Image, TitleRevision
+    from kiosque.articles.models import Article, ArticleSignature, Category, Image, Story, StoryLink, TitleRevision
     from kiosque.crawler.models import EntryFailure
     from kiosque.sources.models import Feed, Source
     from tests.factories import make_article
@@ -121,7 +121,7 @@ def _build_corpus(replay_server: Any) -> Corpus:
     _register_and_crawl(replay_server)
     vowelled = make_article(Source.objects.get(slug="alatlas-alyoum"), title=VOWELLED_TITLE, language="ar",
                             text=VOWELLED_TEXT, lead="", published=datetime(2024, 10, 12, 12, 0, tzinfo=UTC))
-    models = (Source, Feed, Category, Image, Article, TitleRevision, EntryFailure)
+    models = (Source, Feed, Category, Image, Story, Article, ArticleSignature, StoryLink, TitleRevision, EntryFailure)
     data = serializers.serialize("json", [obj for model in models for obj in model._base_manager.order_by("pk")])
     return Corpus(data=data, french=_pick("fr", "echo-de-rabat"), arabic=_pick("ar", "alatlas-alyoum"),
                   english=_pick("en", "global-desk-news"), vowelled=_story(vowelled), total=Article.objects.count())

@@ -50,7 +50,7 @@ def test_attribution_line_has_the_exact_format(client, site):
     html = client.get(f"/article/{article.pk}/").content.decode()
     text = re.sub(r"<[^>]+>", "", html[html.index('class="attribution"'):])
     assert text.split("\n")[0].endswith("Publié dans Le Matin le 15 - 11 - 2023")
-    assert f'href="/le-matin/"' in html
+    assert 'href="/le-matin/"' in html
     assert f'href="{article.canonical_url}" rel="noopener noreferrer"' in html
     assert "Cliquez ici pour lire l'article depuis sa source" in html
 

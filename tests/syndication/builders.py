@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from kiosque.articles.models import Article, Image, ImageState
+from kiosque.articles.models import Article, Image, ImageState, Story
 from kiosque.articles.services import ArticleDraft, article_ingest, content_changed, image_store
+from kiosque.articles.stories.services import Evidence, Placement, article_story_place
 from kiosque.pipeline.images import process_image
 from kiosque.pipeline.types import ImageOptions, ProcessedImage
 from kiosque.sources.models import FeedKind, Source
@@ -33,6 +34,7 @@ class Corpus:
     sources: dict[str, Source] = field(default_factory=dict)
     articles: dict[str, Article] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
 
     def ingest(self, key: str, source: str, *, image: str | None = None, **fields: object) -> Article:
         host = self.sources[source].slug
@@ -86,6 +88,13 @@ def build_corpus() -> Corpus:
                   categories=("Economy", "Markets"), published_at=OLD)
     corpus.ingest("unknown-language", "wire", title="Untitled wire copy", published_at=corpus.now - timedelta(hours=5))
     corpus.ingest("hidden", "closed", language="fr", title="Les prix cachés", categories=("Économie",))
+    # One story in French and Arabic, placed the way the crawler's grouping places articles.
+    prices = article_story_place(article=corpus.articles["economie"], placement=Placement(story_id=None))
+    corpus.stories["prices"] = article_story_place(
+        article=corpus.articles["naft"],
+        placement=Placement(story_id=prices.pk, evidence=Evidence(
+            matched_id=corpus.articles["economie"].pk, score=0.81, similarity=0.72, shared_names=("opep",))),
+    )
     content_changed()  # what the crawler does after a pass
     return corpus
 

@@ -15,7 +15,7 @@
         title.textContent = item.title;
         var source = document.createElement("span");
         source.className = "ticker-source";
-        source.textContent = item.source;
+        source.textContent = item.more_sources ? item.source + " +" + item.more_sources : item.source;
         a.append(title, " ", source);
         li.append(a);
         return li;
