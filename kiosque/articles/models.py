@@ -93,7 +93,7 @@ class Story(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-last_published_at", "-id"]
@@ -138,7 +138,7 @@ class Article(models.Model):
     author = models.CharField(_("author"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published"), db_index=True)
     fetched_at = models.DateTimeField(_("fetched"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="articles")
     image = models.ForeignKey(Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
     image_origin_url = models.URLField(max_length=1000, blank=True)
