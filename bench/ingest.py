@@ -3,9 +3,11 @@
     .venv/bin/python bench/ingest.py [--repeat 3] [--workers 4]
 
 Pipeline: a fresh SQLite database, the demo outlets registered, then one crawl pass over loopback from the replay
-server (in its own process, as a publisher's server would be) (fetch with robots.txt and politeness, parse, extract, language, image download + verify + re-encode,
-idempotent store + search index). Ceiling: `extract()` alone on the same article pages, read from the snapshot
-in memory, in one thread. Prints one JSON line: medians of --repeat runs and their ratio.
+server, run in its own process as a publisher's server would be (fetch with robots.txt, parse, extract, language,
+image download + verify + re-encode, idempotent store + search index, story assignment). Robots.txt Crawl-delay
+waits are off: they measure politeness, not processing. Ceiling: `extract()` alone on the same article pages,
+read from the snapshot in memory, in one process and in the same process pool as the crawler. Prints one JSON
+line: medians of --repeat runs and their ratios.
 """
 
 from __future__ import annotations

@@ -85,7 +85,9 @@ def article_ingest(
             return _upsert(source=source, feed=feed, draft=draft, image=image, now=now)
 
 
-def _upsert(*, source: Source, feed: Feed | None, draft: ArticleDraft, image: Image | None, now: datetime) -> IngestResult:
+def _upsert(
+    *, source: Source, feed: Feed | None, draft: ArticleDraft, image: Image | None, now: datetime
+) -> IngestResult:
     existing = _find_existing(source=source, draft=draft)
     if existing is None:
         article = Article.objects.create(
@@ -111,7 +113,9 @@ def _upsert(*, source: Source, feed: Feed | None, draft: ArticleDraft, image: Im
 
 
 def _update(article: Article, draft: ArticleDraft, image: Image | None, now: datetime) -> bool:
-    changed = [name for name in _CONTENT_FIELDS if getattr(draft, name) and getattr(article, name) != getattr(draft, name)]
+    changed = [
+        name for name in _CONTENT_FIELDS if getattr(draft, name) and getattr(article, name) != getattr(draft, name)
+    ]
     if image is not None and article.image_id != image.pk:
         article.image = image
         changed.append("image")
