@@ -46,7 +46,8 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ("origin_url", "state", "mime", "width", "height", "fetched_at")
     list_filter = ("state", "mime")
     search_fields = ("origin_url", "sha256")
-    readonly_fields = ("sha256", "phash", "display_file", "thumb_file")
+    # The state changes only through moderation decisions, which write the audit log (see the moderation queue).
+    readonly_fields = ("state", "sha256", "phash", "display_file", "thumb_file")
 
 
 @admin.register(Category)
