@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ def _backend() -> ModuleType:
     try:
         return _BACKENDS[connection.vendor]
     except KeyError:
-        raise NotImplementedError(f"search supports SQLite and PostgreSQL, not {connection.vendor}") from None
+        raise ImproperlyConfigured(f"search supports SQLite and PostgreSQL, not {connection.vendor}") from None
 
 
 def _document(article: Article) -> Document:
