@@ -160,6 +160,9 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["source", "-published_at"], name="article_source_recent_idx"),
             models.Index(fields=["source", "guid"], name="article_source_guid_idx"),
+            # Covering index for ranking search hits (search/base.py): id -> source, language, published_at
+            # without reading the wide rows.
+            models.Index(fields=["id", "source", "language", "published_at"], name="article_search_rank_idx"),
         ]
 
     def __str__(self) -> str:

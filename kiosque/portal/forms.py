@@ -16,16 +16,28 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("All languages")), ("fr", "Français"), ("ar", "العربية"), ("en", "English")],
     )
-    # A plain choice of slugs: with a thousand outlets, rendering a ModelChoiceField's options through widget
-    # templates cost about 300 ms a page (bench/serve.py); (slug, name) pairs render in a few.
-    source = forms.ChoiceField(label=_("Source"), required=False)
+    # A slug checked against the (slug, name) pairs, not a ChoiceField: with a thousand outlets, a
+    # ModelChoiceField's widget templates cost ~300 ms a page and even a ChoiceField re-normalises its
+    # choices several times per request (~4 ms); the template renders the options in one pass.
+    source = forms.CharField(label=_("Source"), required=False, max_length=100)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, sources: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", _("All sources")), *sources]  # type: ignore[attr-defined]
+        self._sources = sources
+        self._slugs = {slug for slug, _name in sources}
+
+    @property
+    def source_choices(self) -> list[tuple[str, str]]:
+        return [("", str(_("All sources"))), *self._sources]
+
+    def clean_source(self) -> str:
+        slug: str = self.cleaned_data["source"]
+        if slug and slug not in self._slugs:
+            raise forms.ValidationError(_("Select a valid choice. That choice is not one of the available choices."))
+        return slug
 
     def _at(self, day: date | None, *, end: bool) -> datetime | None:
         if day is None:

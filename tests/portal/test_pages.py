@@ -97,6 +97,16 @@ def test_search_finds_arabic_without_diacritics_and_filters(client, site):
     assert "0 résultat" in html
 
 
+def test_search_source_filter_escapes_names_and_refuses_unknown_slugs(client, site):
+    make_source('L\'"Écho" <du> Sud & Co', slug="echo")
+    html = client.get("/search/", {"q": "gouvernement", "source": "le-matin"}).content.decode()
+    assert '<option value="le-matin" selected>Le Matin</option>' in html
+    assert '<option value="echo">L&#x27;&quot;Écho&quot; &lt;du&gt; Sud &amp; Co</option>' in html
+    assert "6 résultats" in html
+    html = client.get("/search/", {"q": "gouvernement", "source": "nope"}).content.decode()
+    assert 'class="result-count"' not in html  # an unknown source is an invalid form, not "all sources"
+
+
 def test_pages_are_cached_with_etag_and_invalidated_on_change(client, site):
     first = client.get("/")
     etag = first["ETag"]

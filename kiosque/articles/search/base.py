@@ -160,7 +160,7 @@ def _ranked_sql(hits_sql: str, where: str, backend: ModuleType) -> tuple[str, st
     # 0.07-0.4 s materialised). Both SQLite >= 3.35 and PostgreSQL >= 12 accept the keyword.
     with_hits = f"WITH hits (article_id, relevance) AS MATERIALIZED ({hits_sql})"
     matched = (
-        f"FROM hits h JOIN {qn(article.db_table)} a ON {article_id} = h.article_id "
+        f"FROM hits h JOIN {qn(article.db_table)} {backend.article_index_hint('a')} ON {article_id} = h.article_id "
         f"JOIN {qn(source.db_table)} s ON s.{qn(source.pk.column)} = a.{qn(article.get_field('source').column)} "
         f"WHERE {where}"
     )

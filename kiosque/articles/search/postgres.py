@@ -97,6 +97,11 @@ def hits(cursor: CursorWrapper, query: str, analyzers: Sequence[str]) -> tuple[s
     return (" UNION ALL ".join(selects), params) if selects else None
 
 
+def article_index_hint(table_alias: str) -> str:
+    """No hint: PostgreSQL's planner chooses between the table and the covering index itself."""
+    return table_alias
+
+
 def age_days_sql(published: str) -> str:
     """Days from `published` to the %s parameter, at least 0."""
     return f"GREATEST(0.0, EXTRACT(EPOCH FROM (%s - {published}))::float8 / 86400.0)"
