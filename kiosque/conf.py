@@ -66,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "KIOSQUE_CRAWL_PROCESSES",
         os.cpu_count() or 1,
-        "Processes for extraction and image re-encoding (0: in the crawler's threads).",
+        "Processes for extraction, image re-encoding and the story embedding (0: in the crawler's threads).",
         int,
     ),
     Setting("KIOSQUE_ARTICLES_PER_FEED", 50, "Newest entries of one feed fetched per pass.", int),

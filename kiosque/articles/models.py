@@ -125,7 +125,7 @@ class Story(models.Model):
 class Article(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
     feed = models.ForeignKey(Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
-    url = models.URLField(_("URL"), max_length=1000)
+    url = models.URLField(_("URL"), max_length=1000, db_index=True)  # the crawler looks up every feed entry by it
     canonical_url = models.URLField(_("canonical URL"), max_length=1000, unique=True)
     guid = models.CharField(max_length=1000, blank=True)
     title = models.CharField(_("title"), max_length=1000)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from kiosque.articles.models import Article, Category, Image, ImageState, TitleRevision
@@ -62,11 +63,16 @@ def _find_existing(*, source: Source, draft: ArticleDraft) -> Article | None:
     """Same article if the canonical URL, the feed GUID (within the source) or the URL matches, or if the
     source already has the same normalised text under another address (`content_hash`). The same text from
     another outlet is a copy of an agency dispatch instead: a new article, grouped with it (articles.stories)."""
-    found = Article.objects.filter(canonical_url=draft.canonical_url).first()
+    # One query for the three addresses (each indexed), then the strongest match wins.
+    by_address = Q(canonical_url=draft.canonical_url) | Q(url=draft.url)
+    if draft.guid:
+        by_address |= Q(source=source, guid=draft.guid)
+    candidates = list(Article.objects.filter(by_address).order_by("pk")[:20])
+    found = next((a for a in candidates if a.canonical_url == draft.canonical_url), None)
     if found is None and draft.guid:
-        found = Article.objects.filter(source=source, guid=draft.guid).first()
+        found = next((a for a in candidates if a.source_id == source.pk and a.guid == draft.guid), None)
     if found is None:
-        found = Article.objects.filter(url=draft.url).first()
+        found = next((a for a in candidates if a.url == draft.url), None)
     if found is None and draft.content_hash and len(draft.text) >= EXACT_DUPLICATE_MIN_CHARS:
         found = Article.objects.filter(source=source, content_hash=draft.content_hash).order_by("pk").first()
     return found
@@ -134,25 +140,34 @@ def _update(article: Article, draft: ArticleDraft, image: Image | None, now: dat
 
 
 def _set_categories(article: Article, names: tuple[str, ...]) -> None:
-    categories = [category_for(name) for name in names if name.strip()]
+    categories = categories_for(names)
     if categories:
-        article.categories.add(*[c for c in categories if c is not None])
+        article.categories.add(*categories)
 
 
-def category_for(name: str) -> Category | None:
-    clean = " ".join(name.split())[:100]
-    slug = slugify(clean, allow_unicode=True)[:100]
-    if not slug:
-        return None
-    category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": clean})
-    return category
+def categories_for(names: Collection[str]) -> list[Category]:
+    """The categories of these names (by slug), created when missing: two or three queries for all of them,
+    where one get_or_create per name cost four statements each (bench/ingest.py)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())[:100]
+        slug = slugify(clean, allow_unicode=True)[:100]
+        if slug and slug not in wanted:
+            wanted[slug] = clean
+    if not wanted:
+        return []
+    found = {c.slug: c for c in Category.objects.filter(slug__in=list(wanted))}
+    missing = [Category(slug=slug, name=name) for slug, name in wanted.items() if slug not in found]
+    if missing:
+        # Another worker may create the same category meanwhile: ignore that conflict and read the rows back.
+        Category.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update((c.slug, c) for c in Category.objects.filter(slug__in=[c.slug for c in missing]))
+    return [found[slug] for slug in wanted if slug in found]
 
 
 def image_store(*, origin_url: str, processed: ProcessedImage) -> Image:
-    """Keep the display and thumbnail files under MEDIA_ROOT by content hash; one row per origin URL."""
-    existing = Image.objects.filter(origin_url=origin_url).first()
-    if existing is not None:
-        return existing
+    """Keep the display and thumbnail files under MEDIA_ROOT by content hash; one row per origin URL.
+    (Files are named by content, so writing them again for an origin already stored changes nothing.)"""
     ext = processed.output_format
     rel = Path("images") / processed.sha256[:2]
     display_name = str(rel / f"{processed.sha256}-d.{ext}")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from kiosque.crawler.cpu import CpuWork
 from kiosque.crawler.services import CrawlOptions
 from kiosque.crawler.stories import StoryDesk
 from kiosque.pipeline.enrich.stories import StoryOptions
@@ -48,6 +49,11 @@ def story_options() -> StoryOptions:
     return StoryOptions(threshold=k["KIOSQUE_STORY_THRESHOLD"], window=timedelta(hours=k["KIOSQUE_STORY_WINDOW_HOURS"]))
 
 
-def story_desk() -> StoryDesk | None:
-    """The process's story grouping, or None when KIOSQUE_STORIES is off."""
-    return StoryDesk(story_options()) if settings.KIOSQUE["KIOSQUE_STORIES"] else None
+def story_desk(cpu: CpuWork | None = None) -> StoryDesk | None:
+    """The process's story grouping, or None when KIOSQUE_STORIES is off. `cpu`: where the embedding and the
+    other text signals are computed (the crawler passes its process pool); by default in the calling thread."""
+    if not settings.KIOSQUE["KIOSQUE_STORIES"]:
+        return None
+    if cpu is None:
+        return StoryDesk(story_options())
+    return StoryDesk(story_options(), embedder=cpu.embed, signals=cpu.story_signals)

@@ -57,7 +57,7 @@ def crawl_pass(
     total = RefreshReport(source_id=0)
     if not by_source:
         return total
-    stories = stories or story_desk()
+    stories = stories or story_desk(cpu)
     with Fetcher(options.fetch, limiter=limiter) as fetcher:
 
         def refresh(group: list[Feed]) -> RefreshReport:
@@ -93,6 +93,7 @@ def crawl_forever(*, options: CrawlOptions, stop: threading.Event, progress: Pro
     limiter = _shared_limiter(options)
     cpu = cpu_work(settings.KIOSQUE["KIOSQUE_CRAWL_PROCESSES"])
     try:
+        cpu.warm(options.languages)
         _crawl_loop(options=options, stop=stop, progress=progress, limiter=limiter, cpu=cpu)
     finally:
         cpu.close()
@@ -101,7 +102,7 @@ def crawl_forever(*, options: CrawlOptions, stop: threading.Event, progress: Pro
 def _crawl_loop(
     *, options: CrawlOptions, stop: threading.Event, progress: Progress, limiter: HostLimiter, cpu: CpuWork
 ) -> None:
-    stories = story_desk()  # one for the process: its assigner stays warm from pass to pass
+    stories = story_desk(cpu)  # one for the process: its assigner stays warm from pass to pass
     repair_every = 60.0 * settings.KIOSQUE["KIOSQUE_STORY_REPAIR_MINUTES"]
     next_repair = time.monotonic() + repair_every
     while not stop.is_set():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,9 +35,11 @@ from kiosque.pipeline.types import (
     ImageOptions,
     ParsedFeed,
     ParseOptions,
+    ProcessedImage,
 )
 from kiosque.sources.models import Feed, Source
 from kiosque.sources.services import BackoffPolicy, feed_record_failure, feed_record_success
+from kiosque.writes import serialized_writes
 
 if TYPE_CHECKING:
     from kiosque.crawler.stories import StoryDesk
@@ -95,7 +98,8 @@ def source_refresh(
             fetched = _feed_fetch_and_parse(feed, fetcher=fetcher, options=options)
         except Exception as exc:  # noqa: BLE001 - bulkhead: one feed must never stop the others; reason recorded
             error = exc if isinstance(exc, PipelineError) else _internal_error(exc, url=feed.url)
-            feed_record_failure(feed=feed, error=error, now=timezone.now(), policy=options.backoff)
+            with serialized_writes():
+                feed_record_failure(feed=feed, error=error, now=timezone.now(), policy=options.backoff)
             report.feeds_failed += 1
             report.errors.append(f"{feed.url}: {error.reason}")
             progress("error", 1)
@@ -129,7 +133,8 @@ def _feed_fetch_and_parse(feed: Feed, *, fetcher: Fetcher, options: CrawlOptions
     """Fetch the feed with its validators; None when unchanged (304), after recording success."""
     result = fetcher.fetch(feed.url, etag=feed.etag or None, last_modified=feed.last_modified or None)
     if result.not_modified:
-        feed_record_success(feed=feed, now=timezone.now(), etag=feed.etag, last_modified=feed.last_modified)
+        with serialized_writes():
+            feed_record_success(feed=feed, now=timezone.now(), etag=feed.etag, last_modified=feed.last_modified)
         return None
     parse_options = ParseOptions(
         base_url=result.final_url,
@@ -161,24 +166,27 @@ def _with_child_sitemaps(parsed: ParsedFeed, *, fetcher: Fetcher, options: Crawl
 def _entries_ingest(source: Source, *, feed: Feed, fetched: _FetchedFeed, ctx: _Context) -> None:
     now = timezone.now()
     language = fetched.parsed.language
-    for entry in _new_entries(fetched.parsed, limit=ctx.options.articles_per_feed, now=now):
+    entries, failed_before = _new_entries(fetched.parsed, limit=ctx.options.articles_per_feed, now=now)
+    for entry in entries:
         try:
-            created = _entry_ingest(source, feed=feed, entry=entry, feed_language=language, ctx=ctx)
+            retried = entry.url in failed_before
+            created = _entry_ingest(source, feed=feed, entry=entry, feed_language=language, ctx=ctx, retried=retried)
         except Exception as exc:  # noqa: BLE001 - bulkhead: one page must never stop the feed; reason kept below
             error = exc if isinstance(exc, PipelineError) else _internal_error(exc, url=entry.url)
-            _entry_failure_record(feed=feed, url=entry.url, error=error, now=now)
+            with serialized_writes():
+                _entry_failure_record(feed=feed, url=entry.url, error=error, now=now)
             ctx.report.entries_failed += 1
             ctx.report.errors.append(f"{entry.url}: {error.reason}")
             ctx.progress("error", 1)
             log.warning("article failed", extra={"source_id": source.pk, "url": entry.url, "reason": error.reason})
             continue
-        EntryFailure.objects.filter(url=entry.url).delete()
         if created:
             ctx.report.articles_created += 1
         else:
             ctx.report.articles_updated += 1
         ctx.progress("article", 1)
-    feed_record_success(feed=feed, now=timezone.now(), etag=fetched.etag, last_modified=fetched.last_modified)
+    with serialized_writes():
+        feed_record_success(feed=feed, now=timezone.now(), etag=fetched.etag, last_modified=fetched.last_modified)
 
 
 def _internal_error(exc: Exception, *, url: str) -> PipelineError:
@@ -189,21 +197,31 @@ def _internal_error(exc: Exception, *, url: str) -> PipelineError:
     return error
 
 
-def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> list[FeedEntry]:
-    """Newest entries first, minus those already stored and those whose retry is not due yet."""
+def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> tuple[list[FeedEntry], set[str]]:
+    """Newest entries first, minus those already stored and those whose retry is not due yet; and the URLs
+    among them that failed before (their failure record goes once they are stored)."""
     entries = sorted(parsed.entries, key=lambda e: e.published or now, reverse=True)[:limit]
     urls = [e.url for e in entries]
     known = article_selectors.article_urls_known(urls)
-    waiting = set(EntryFailure.objects.filter(url__in=urls, next_attempt_at__gt=now).values_list("url", flat=True))
-    return [e for e in entries if e.url not in known and e.url not in waiting]
+    failures = dict(EntryFailure.objects.filter(url__in=urls).values_list("url", "next_attempt_at"))
+    waiting = {url for url, due in failures.items() if due > now}
+    return [e for e in entries if e.url not in known and e.url not in waiting], set(failures)
 
 
-def _entry_ingest(source: Source, *, feed: Feed, entry: FeedEntry, feed_language: str | None, ctx: _Context) -> bool:
+def _entry_ingest(
+    source: Source, *, feed: Feed, entry: FeedEntry, feed_language: str | None, ctx: _Context, retried: bool
+) -> bool:
     """Fetch, extract, enrich and store one article; True when it was new."""
     extracted = _page_extract(source, entry=entry, ctx=ctx)
     draft = _draft(entry, extracted, languages=ctx.options.languages, feed_language=feed_language)
     image = _image_fetch(draft.image_origin_url, ctx=ctx)
-    result = article_ingest(source=source, feed=feed, draft=draft, image=image, now=timezone.now())
+    # One transaction for the article, its image and its retry record: one commit, one turn of the write lock.
+    with serialized_writes(), transaction.atomic():
+        if isinstance(image, ProcessedImage):
+            image = image_store(origin_url=draft.image_origin_url, processed=image)
+        result = article_ingest(source=source, feed=feed, draft=draft, image=image, now=timezone.now())
+        if retried:
+            EntryFailure.objects.filter(url=entry.url).delete()
     if ctx.stories is not None and (result.created or result.article.story_id is None):
         _story_place(result.article, stories=ctx.stories)
     return result.created
@@ -277,8 +295,9 @@ def _content_hash(text: str, language: str | None) -> str:
     return hashlib.sha256(normalize_text(text, language).encode()).hexdigest()
 
 
-def _image_fetch(url: str, *, ctx: _Context) -> Image | None:
-    """Download, verify and store the lead image once; an image problem never costs the article."""
+def _image_fetch(url: str, *, ctx: _Context) -> Image | ProcessedImage | None:
+    """The lead image already stored, or downloaded and verified (stored with the article); an image
+    problem never costs the article."""
     if not url:
         return None
     stored = article_selectors.image_by_origin(url)
@@ -286,7 +305,7 @@ def _image_fetch(url: str, *, ctx: _Context) -> Image | None:
         return stored
     try:
         result = ctx.fetcher.fetch(url, accept="image/avif,image/webp,image/*")
-        return image_store(origin_url=url, processed=ctx.cpu.process_image(result.content, ctx.options.image))
+        return ctx.cpu.process_image(result.content, ctx.options.image)
     except PipelineError as error:
         log.info("image skipped", extra={"url": url, "reason": error.reason})
         return None

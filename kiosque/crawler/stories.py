@@ -22,9 +22,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
+from django.db import transaction
 from django.utils import timezone
 
 from kiosque.articles.models import Article, Story
@@ -43,11 +46,22 @@ from kiosque.pipeline.enrich.embed import embed, embedding_text
 from kiosque.pipeline.enrich.entities import Entities, extract_entities
 from kiosque.pipeline.enrich.fingerprint import Fingerprint, text_fingerprint
 from kiosque.pipeline.enrich.guard import compare
-from kiosque.pipeline.enrich.stories import Assignment, Match, StoryAssigner, StoryItem, StoryOptions, repair
+from kiosque.pipeline.enrich.stories import (
+    Assignment,
+    Match,
+    StoryAssigner,
+    StoryItem,
+    StoryOptions,
+    StorySignals,
+    repair,
+    story_signals,
+)
+from kiosque.writes import serialized_writes
 
 log = logging.getLogger(__name__)
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
+SignalsFn = Callable[[StoryItem], StorySignals]
 
 FORGET_EVERY = 200  # placements between two prunings of the assigner's memory
 REPAIR_LIMIT = 5000  # newest articles of the window a repair pass regroups (its cost grows with the square)
@@ -56,9 +70,17 @@ REPAIR_LIMIT = 5000  # newest articles of the window a repair pass regroups (its
 class StoryDesk:
     """Story grouping for one crawler process: `place` each new article, `repair` now and then."""
 
-    def __init__(self, options: StoryOptions, *, embedder: EmbedFn = embed, repair_limit: int = REPAIR_LIMIT) -> None:
+    def __init__(
+        self,
+        options: StoryOptions,
+        *,
+        embedder: EmbedFn = embed,
+        signals: SignalsFn | None = None,
+        repair_limit: int = REPAIR_LIMIT,
+    ) -> None:
         self.options = options
         self._embed = embedder
+        self._signals = signals or partial(story_signals, embedder=embedder)
         self._repair_limit = repair_limit
         self._lock = threading.Lock()
         self._assigner: StoryAssigner | None = None
@@ -69,11 +91,15 @@ class StoryDesk:
     # ------------------------------------------------------------------------------------------- placement
     def place(self, article: Article) -> Story:
         """Group a stored article (copy of a dispatch, story) and store the result; returns its story."""
-        item = self._signed(article)  # the costly part, outside the lock
+        item, signature = self._signed(article)  # the costly part, outside the lock
         with self._lock:
             assigner = self._current()
             assignment = assigner.assign(item)
-            story = article_story_place(article=article, placement=self._placement(article, assignment))
+            placement = self._placement(article, assignment)
+            # The signature and the placement in one transaction: one commit, one turn of the write lock.
+            with serialized_writes(), transaction.atomic():
+                article_signature_store(article_id=article.pk, fingerprint=signature[0], embedding=signature[1])
+                story = article_story_place(article=article, placement=placement)
             key = _key(story.pk)
             if key != assignment.story_key:  # a new story got its row, or the story met was merged meanwhile
                 wire = str(article.wire_of_id or article.pk) if article.wire_of_id or article.wire_count else None
@@ -82,13 +108,12 @@ class StoryDesk:
         log.debug("story placed", extra={"url": article.url, "story_id": story.pk, "new": assignment.is_new_story})
         return story
 
-    def _signed(self, article: Article) -> StoryItem:
-        vector = self._embed([embedding_text(article.title, article.lead)])[0]
-        fingerprint = text_fingerprint(article.title, article.lead, article.text, article.language or None)
-        article_signature_store(
-            article_id=article.pk, fingerprint=fingerprint.to_bytes(), embedding=_vector_bytes(vector)
-        )
-        return _item(article, embedding=vector, fingerprint=fingerprint)
+    def _signed(self, article: Article) -> tuple[StoryItem, tuple[bytes, bytes]]:
+        """The article as the assigner sees it, and its (fingerprint, embedding) bytes to store."""
+        bare = _item(article)
+        found = self._signals(bare)
+        item = replace(bare, embedding=found.embedding, fingerprint=found.fingerprint, entities=found.entities)
+        return item, (found.fingerprint.to_bytes(), _vector_bytes(found.embedding))
 
     def _current(self) -> StoryAssigner:
         version = story_selectors.stories_version()

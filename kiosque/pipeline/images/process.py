@@ -50,6 +50,10 @@ PHASH_THRESHOLD = 8
 
 _WHITE = (255, 255, 255)
 _RESAMPLE = Image.Resampling.LANCZOS
+# Thumbnails shrink by the largest whole factor with a box filter first (Image.reduce), then Lanczos for the
+# rest: 0.2 ms instead of 2.2 ms for a 640 -> 320 px picture (bench/ingest.py), and a 2x2 average is a sound
+# downsampler at thumbnail size. The display size keeps Pillow's higher-quality gap of 3.
+_THUMB_REDUCING_GAP = 1.0
 _SVG_MARKERS = (b"<svg", b"<!doctype svg", b"http://www.w3.org/2000/svg")
 
 
@@ -61,7 +65,7 @@ def process_image(content: bytes, options: ImageOptions) -> ProcessedImage:
     if _is_quarter_turn(image):
         width, height = height, width
     display = _fit(_flatten(ImageOps.exif_transpose(image)), options.display_width)
-    thumb = _fit(display, options.thumb_width)
+    thumb = _fit(display, options.thumb_width, reducing_gap=_THUMB_REDUCING_GAP)
     return ProcessedImage(
         sha256=hashlib.sha256(content).hexdigest(),
         mime=_mime(image),
@@ -173,13 +177,13 @@ def _flatten(image: Image.Image) -> Image.Image:
     return Image.alpha_composite(background, rgba).convert("RGB")
 
 
-def _fit(image: Image.Image, width: int) -> Image.Image:
+def _fit(image: Image.Image, width: int, *, reducing_gap: float = 3.0) -> Image.Image:
     """Resize to `width`, keeping the aspect ratio; never upscale. Always a new image without metadata."""
     if image.width <= width:
         fitted = image.copy()
     else:
         height = max(1, round(image.height * width / image.width))
-        fitted = image.resize((width, height), _RESAMPLE, reducing_gap=3.0)
+        fitted = image.resize((width, height), _RESAMPLE, reducing_gap=reducing_gap)
     fitted.info = {}  # no EXIF, ICC profile, XMP or comments in our output
     return fitted
 
