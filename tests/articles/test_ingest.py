@@ -64,3 +64,17 @@ def test_edited_title_updates_in_place_and_keeps_history(source):
     article = Article.objects.get()
     assert article.title == "Le titre corrigé"
     assert list(TitleRevision.objects.values_list("title", flat=True)) == ["Le titre"]
+
+
+def test_categories_are_found_or_created_once_by_slug(source):
+    from kiosque.articles.services import categories_for
+
+    existing = Category.objects.create(name="Économie", slug="économie")
+    found = categories_for(["Économie", " économie ", "Sport", "Sport", "  ", "!!"])
+    assert [c.slug for c in found] == ["économie", "sport"]
+    assert found[0].pk == existing.pk
+    assert Category.objects.count() == 2
+    assert categories_for(["Sport"])[0].pk == found[1].pk
+    article = article_ingest(source=source, feed=None, draft=draft(categories=("Sport", "Culture")), image=None,
+                             now=timezone.now()).article
+    assert sorted(article.categories.values_list("slug", flat=True)) == ["culture", "sport"]
