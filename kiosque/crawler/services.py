@@ -200,7 +200,12 @@ def _internal_error(exc: Exception, *, url: str) -> PipelineError:
 def _new_entries(parsed: ParsedFeed, *, limit: int, now: datetime) -> tuple[list[FeedEntry], set[str]]:
     """Newest entries first, minus those already stored and those whose retry is not due yet; and the URLs
     among them that failed before (their failure record goes once they are stored)."""
-    entries = sorted(parsed.entries, key=lambda e: e.published or now, reverse=True)[:limit]
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for entry in sorted(parsed.entries, key=lambda e: e.published or now, reverse=True):
+        if entry.url not in seen and len(entries) < limit:  # a feed may list one URL twice: its newest entry
+            seen.add(entry.url)
+            entries.append(entry)
     urls = [e.url for e in entries]
     known = article_selectors.article_urls_known(urls)
     failures = dict(EntryFailure.objects.filter(url__in=urls).values_list("url", "next_attempt_at"))

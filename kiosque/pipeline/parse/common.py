@@ -10,14 +10,26 @@ from kiosque.pipeline.types import FeedEntry
 
 from .text import clean
 
-__all__ = ["author_name", "dedupe_entries", "looks_like_image_url", "unique"]
+__all__ = ["author_name", "cap_entries", "dedupe_entries", "looks_like_image_url", "unique"]
 
 _AUTHOR_EMAIL = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
+def cap_entries(entries: Iterable[FeedEntry], max_entries: int) -> tuple[FeedEntry, ...]:
+    """A feed's entries as published, up to max_entries. Two entries with the same URL are both kept, as
+    feedparser keeps them (they may differ in title or date); the crawler stores one article per URL."""
+    kept: list[FeedEntry] = []
+    for entry in entries:
+        kept.append(entry)
+        if len(kept) >= max_entries:
+            break
+    return tuple(kept)
+
+
 def dedupe_entries(entries: Iterable[FeedEntry], max_entries: int) -> tuple[FeedEntry, ...]:
-    """Keep the first entry for each URL (entries without a URL are all kept), up to max_entries."""
+    """Keep the first entry for each URL (entries without a URL are all kept), up to max_entries. For link
+    harvests (listing pages, sitemaps), where one article is linked many times."""
     seen: set[str] = set()
     kept: list[FeedEntry] = []
     for entry in entries:

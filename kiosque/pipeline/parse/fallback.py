@@ -16,7 +16,7 @@ import feedparser
 from kiosque.pipeline.errors import ParseError
 from kiosque.pipeline.types import FeedEntry, FeedKind, ParsedFeed, ParseOptions
 
-from .common import author_name, dedupe_entries, looks_like_image_url, unique
+from .common import author_name, cap_entries, looks_like_image_url, unique
 from .dates import parse_date
 from .text import clean, first_img_src, http_url, is_http_url, to_text
 
@@ -49,7 +49,7 @@ def read_with_feedparser(data: bytes, options: ParseOptions, warnings: tuple[str
         title=to_text(result.feed.get("title")),
         link=clean(result.feed.get("link")),
         language=language,
-        entries=dedupe_entries(entries, options.max_entries),
+        entries=cap_entries(entries, options.max_entries),
         warnings=warnings,
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 from kiosque.pipeline.errors import ParseError
 from kiosque.pipeline.types import FeedEntry, FeedKind, ParsedFeed, ParseOptions
 
-from .common import author_name, dedupe_entries, unique
+from .common import author_name, cap_entries, unique
 from .dates import parse_date
 from .text import clean, first_img_src, http_url, is_http_url, to_text
 
@@ -45,7 +45,7 @@ def read_json_feed(text: str, options: ParseOptions, warnings: tuple[str, ...] =
         title=to_text(_str(document.get("title"))),
         link=http_url(_str(document.get("home_page_url")), base) or "",
         language=language,
-        entries=dedupe_entries(entries, options.max_entries),
+        entries=cap_entries(entries, options.max_entries),
         warnings=warnings,
     )
 

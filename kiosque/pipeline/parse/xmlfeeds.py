@@ -6,7 +6,7 @@ from lxml import etree
 
 from kiosque.pipeline.types import FeedEntry, FeedKind, ParsedFeed, ParseOptions
 
-from .common import author_name, dedupe_entries, unique
+from .common import author_name, cap_entries, unique
 from .dates import parse_date
 from .text import clean, first_img_src, http_url, is_http_url, to_text
 from .xmlnodes import (
@@ -61,7 +61,7 @@ def _read_rss(root: Element, options: ParseOptions, warnings: tuple[str, ...], *
         title=to_text(channel.text("title", "dc:title")),
         link=_channel_link(channel, channel_el if channel_el is not None else root),
         language=language,
-        entries=dedupe_entries(entries, options.max_entries),
+        entries=cap_entries(entries, options.max_entries),
         warnings=warnings,
     )
 
@@ -128,7 +128,7 @@ def _read_atom(root: Element, options: ParseOptions, warnings: tuple[str, ...]) 
         title=text_construct(top.one("atom:title")),
         link=_atom_alternate(top.many("atom:link")) or "",
         language=language,
-        entries=dedupe_entries(entries, options.max_entries),
+        entries=cap_entries(entries, options.max_entries),
         warnings=warnings,
     )
 

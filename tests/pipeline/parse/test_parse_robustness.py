@@ -117,10 +117,15 @@ def test_gzipped_sitemap() -> None:
 
 
 def test_duplicates_and_max_entries() -> None:
+    # A feed's entries come back as published, repeated URLs included (feedparser keeps them too; the crawler
+    # stores one article per URL); link harvests (listing pages, sitemaps) keep one entry per URL.
     items = "".join(f"<item><title>{i}</title><link>https://example.org/{i % 3}</link></item>" for i in range(10))
     content = f"<rss version='2.0'><channel>{items}</channel></rss>".encode()
-    assert [e.title for e in parse_feed(content, ParseOptions()).entries] == ["0", "1", "2"]
+    assert [e.title for e in parse_feed(content, ParseOptions()).entries] == [str(i) for i in range(10)]
     assert len(parse_feed(content, ParseOptions(max_entries=2)).entries) == 2
+    urls = "".join(f"<url><loc>https://example.org/{i % 3}</loc></url>" for i in range(10))
+    sitemap = f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>".encode()
+    assert len(parse_feed(sitemap, ParseOptions()).entries) == 3
 
 
 def test_header_charset_decodes_latin1_feed_without_prolog() -> None:
