@@ -36,7 +36,7 @@ def _setup_django(data_dir: str) -> None:
     django.setup()
 
 
-def _pipeline_run(workers: int, processes: int) -> tuple[int, float, float]:
+def _pipeline_run(workers: int, processes: int, image_format: str = "webp") -> tuple[int, float, float]:
     """A fresh database, one crawl pass of the whole snapshot; returns (articles stored, seconds of the pass,
     seconds of the warm-up before it)."""
     from django.conf import settings
@@ -56,6 +56,7 @@ def _pipeline_run(workers: int, processes: int) -> tuple[int, float, float]:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
     settings.KIOSQUE["KIOSQUE_CRAWL_WORKERS"] = workers
+    settings.KIOSQUE["KIOSQUE_IMAGE_FORMAT"] = image_format
     with ReplayProcess() as base_url:
         demo_sources_register()
         # Politeness waits (robots.txt Crawl-delay on the fictional hosts) are not processing cost: off here.
@@ -123,6 +124,7 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="extraction/image processes (KIOSQUE_CRAWL_PROCESSES; 0 = in the crawl threads)",
     )
+    parser.add_argument("--image-format", choices=("webp", "jpeg"), default="webp", help="KIOSQUE_IMAGE_FORMAT")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosque-bench-ingest-") as data_dir:
         _setup_django(data_dir)
@@ -130,7 +132,7 @@ def main() -> None:
         pipeline, ceiling, ceiling_pool, cold = [], [], [], []
         stored = extracted = 0
         for _ in range(args.repeat):
-            stored, seconds, warm_s = _pipeline_run(args.workers, args.processes)
+            stored, seconds, warm_s = _pipeline_run(args.workers, args.processes, args.image_format)
             pipeline.append(stored / seconds)
             cold.append(stored / (seconds + warm_s))
             extracted, seconds = _extract_only()
@@ -153,6 +155,7 @@ def main() -> None:
                 "ratio_pipeline_to_extract_same_processes": round(pipe / ext_pool, 3),
                 "pipeline_cold_articles_per_s": round(statistics.median(cold), 1),
                 "processes": args.processes,
+                "image_format": args.image_format,
                 "target_ratio": 0.7,
                 "workers": args.workers,
                 "repeat": args.repeat,

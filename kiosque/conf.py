@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("KIOSQUE_IMAGE_DISPLAY_WIDTH", 960, "Width of stored display images (pixels).", int),
     Setting("KIOSQUE_IMAGE_THUMB_WIDTH", 320, "Width of stored thumbnails (pixels).", int),
+    Setting(
+        "KIOSQUE_IMAGE_FORMAT",
+        "webp",
+        "Format of stored images: webp (files ~25 % smaller) or jpeg (about 3x cheaper to encode).",
+        str,
+    ),
     Setting("KIOSQUE_REPORT_THRESHOLD", 3, "Distinct reporters that block an image automatically.", int),
     Setting(
         "KIOSQUE_REPORTS_PER_ADDRESS",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from kiosque.crawler.cpu import CpuWork
 from kiosque.crawler.services import CrawlOptions
@@ -36,11 +37,23 @@ def crawl_options(**overrides: Any) -> CrawlOptions:
         fetch_fields["block_private_addresses"] = False
     return CrawlOptions(
         fetch=FetchOptions(**fetch_fields),
-        image=ImageOptions(display_width=k["KIOSQUE_IMAGE_DISPLAY_WIDTH"], thumb_width=k["KIOSQUE_IMAGE_THUMB_WIDTH"]),
+        image=ImageOptions(
+            display_width=k["KIOSQUE_IMAGE_DISPLAY_WIDTH"],
+            thumb_width=k["KIOSQUE_IMAGE_THUMB_WIDTH"],
+            output_format=_image_format(k["KIOSQUE_IMAGE_FORMAT"]),
+        ),
         languages=tuple(k["KIOSQUE_LANGUAGES"]),
         articles_per_feed=k["KIOSQUE_ARTICLES_PER_FEED"],
         backoff=BackoffPolicy(max_backoff=k["KIOSQUE_MAX_BACKOFF"], disable_after=k["KIOSQUE_DISABLE_AFTER"]),
     )
+
+
+def _image_format(name: str) -> str | None:
+    """None for webp: the pipeline's default, WebP where this Pillow can write it and JPEG otherwise."""
+    fmt = name.strip().lower()
+    if fmt not in ("webp", "jpeg"):
+        raise ImproperlyConfigured(f"KIOSQUE_IMAGE_FORMAT must be webp or jpeg, not {name!r}")
+    return None if fmt == "webp" else fmt
 
 
 def story_options() -> StoryOptions:

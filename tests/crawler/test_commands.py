@@ -89,3 +89,17 @@ def test_import_opml(tmp_path):
     assert "Imported 2 feed(s)" in run("import_opml", str(opml))
     assert "Imported 0 feed(s)" in run("import_opml", str(opml))
     assert Source.objects.count() == 2
+
+
+def test_image_format_setting_is_checked(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kiosque.crawler.config import crawl_options
+
+    settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "JPEG"}
+    assert crawl_options().image.output_format == "jpeg"
+    settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "webp"}
+    assert crawl_options().image.output_format is None  # WebP where Pillow can write it, JPEG otherwise
+    settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "png"}
+    with pytest.raises(ImproperlyConfigured, match="webp or jpeg"):
+        crawl_options()
