@@ -132,6 +132,15 @@ else:
         },
     }
 
+# Each server process also keeps the pages it served last in memory, in front of the shared cache above: a hit
+# then costs no file read (or Redis round trip) and no decompression. Keys carry the content version, so a
+# content change reaches these copies too. 500 pages of ~40 KB: ~20 MB per process at most.
+CACHES["pages-local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kiosque-pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("ar", "العربية"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

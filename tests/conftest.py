@@ -29,7 +29,7 @@ def fresh_caches(settings):  # type: ignore[no-untyped-def]
     """Caches of this test's own: the content version and cached pages never leak between tests."""
     settings.CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
-        for alias in ("default", "state")
+        for alias in ("default", "state", "pages-local")
     }
 
 

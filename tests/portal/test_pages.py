@@ -118,6 +118,19 @@ def test_pages_are_cached_with_etag_and_invalidated_on_change(client, site):
     assert "Une nouvelle toute fraîche" in second.content.decode()
 
 
+def test_pages_are_also_kept_in_process_memory_until_the_content_changes(client, site):
+    from django.core.cache import caches
+
+    first = client.get("/").content
+    cache.clear()  # the shared copy is gone (culled, expired): this process still has the page
+    assert client.get("/").content == first
+    make_article(site["le_matin"], title="Une nouvelle toute fraîche")
+    content_changed()
+    assert "Une nouvelle toute fraîche" in client.get("/").content.decode()
+    caches["pages-local"].clear()  # another server process: it reads the shared copy
+    assert "Une nouvelle toute fraîche" in client.get("/").content.decode()
+
+
 @pytest.mark.parametrize("url", ["/", "/le-matin/", "/search/?q=gouvernement", "/category/politique/", "ARTICLE"])
 def test_query_count_does_not_grow_with_articles(client, site, django_assert_max_num_queries, url):
     if url == "ARTICLE":
@@ -127,7 +140,7 @@ def test_query_count_does_not_grow_with_articles(client, site, django_assert_max
     for i in range(20):
         make_article(site["le_matin"], title=f"Encore le gouvernement {i}", categories=("Politique",),
                      image=make_image(100 + i))
-    cache.clear()
+    content_changed()  # as the crawler does: every cached page is stale now
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
 

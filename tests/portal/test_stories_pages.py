@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from kiosque.articles.models import Article, Story
+from kiosque.articles.services import content_changed
 from kiosque.articles.stories.services import Evidence, Placement, article_story_place, story_merge, story_pin
 from tests.factories import BASE_TIME, make_article, make_image, make_source
 
@@ -82,15 +83,15 @@ def test_merged_stories_redirect_and_unknown_ones_are_404(client, site):
     assert client.get("/story/999999/").status_code == 404
 
 
-def test_top_stories_rank_covered_stories_and_pinned_ones_first(client, site):
+def test_top_stories_rank_covered_stories_and_pinned_ones_first(client, site, django_capture_on_commit_callbacks):
     html = client.get("/").content.decode()
     top = html[html.index('id="top-stories-h"'):]
     top = top[:top.index("</section>")]
     assert "À la une" in top and f'href="/story/{site["story"].pk}/"' in top
     assert f'href="/story/{site["alone"].pk}/"' not in top  # one source: not front-page coverage
     assert "4 sources" in text(top) and "premier : Le Matin" in text(top)
-    story_pin(story=site["alone"])
-    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # as after the admin's commit: the pages change
+        story_pin(story=site["alone"])
     html = client.get("/").content.decode()
     top = html[html.index('id="top-stories-h"'):]
     assert top.index(f'href="/story/{site["alone"].pk}/"') < top.index(f'href="/story/{site["story"].pk}/"')
@@ -141,6 +142,6 @@ def test_story_queries_do_not_grow_with_coverage(client, site, django_assert_max
         if i % 4 == 0:
             copy = make_article(outlet, title=f"Copie {i}", published=BASE_TIME + timedelta(hours=6))
             place(copy, story, wire_of=site["fr"], matched_id=site["fr"].pk, wire=True)
-    cache.clear()
+    content_changed()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(path).status_code == 200
