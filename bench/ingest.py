@@ -36,7 +36,9 @@ def _setup_django(data_dir: str) -> None:
     django.setup()
 
 
-def _pipeline_run(workers: int, processes: int, image_format: str = "webp") -> tuple[int, float, float]:
+def _pipeline_run(
+    workers: int, processes: int, image_format: str = "webp", stories: bool = True
+) -> tuple[int, float, float]:
     """A fresh database, one crawl pass of the whole snapshot; returns (articles stored, seconds of the pass,
     seconds of the warm-up before it)."""
     from django.conf import settings
@@ -57,6 +59,7 @@ def _pipeline_run(workers: int, processes: int, image_format: str = "webp") -> t
     call_command("migrate", verbosity=0)
     settings.KIOSQUE["KIOSQUE_CRAWL_WORKERS"] = workers
     settings.KIOSQUE["KIOSQUE_IMAGE_FORMAT"] = image_format
+    settings.KIOSQUE["KIOSQUE_STORIES"] = stories
     with ReplayProcess() as base_url:
         demo_sources_register()
         # Politeness waits (robots.txt Crawl-delay on the fictional hosts) are not processing cost: off here.
@@ -67,10 +70,10 @@ def _pipeline_run(workers: int, processes: int, image_format: str = "webp") -> t
             # As `kiosque crawl` does when it starts: the pool's processes and every model are loaded once,
             # before the first pass; a long-running crawler never pays that again. Timed apart.
             cpu.warm(options.languages)
-            stories = story_desk(cpu)
+            desk = story_desk(cpu)
             warm_s = time.perf_counter() - started
             started = time.perf_counter()
-            crawl_pass(options=options, cpu=cpu, stories=stories)
+            crawl_pass(options=options, cpu=cpu, stories=desk)
             elapsed = time.perf_counter() - started
         finally:
             cpu.close()
@@ -124,6 +127,7 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="extraction/image processes (KIOSQUE_CRAWL_PROCESSES; 0 = in the crawl threads)",
     )
+    parser.add_argument("--no-stories", action="store_true", help="without story grouping (KIOSQUE_STORIES=0)")
     parser.add_argument("--image-format", choices=("webp", "jpeg"), default="webp", help="KIOSQUE_IMAGE_FORMAT")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosque-bench-ingest-") as data_dir:
@@ -132,7 +136,8 @@ def main() -> None:
         pipeline, ceiling, ceiling_pool, cold = [], [], [], []
         stored = extracted = 0
         for _ in range(args.repeat):
-            stored, seconds, warm_s = _pipeline_run(args.workers, args.processes, args.image_format)
+            run = _pipeline_run(args.workers, args.processes, args.image_format, not args.no_stories)
+            stored, seconds, warm_s = run
             pipeline.append(stored / seconds)
             cold.append(stored / (seconds + warm_s))
             extracted, seconds = _extract_only()
@@ -156,6 +161,7 @@ def main() -> None:
                 "pipeline_cold_articles_per_s": round(statistics.median(cold), 1),
                 "processes": args.processes,
                 "image_format": args.image_format,
+                "stories": not args.no_stories,
                 "target_ratio": 0.7,
                 "workers": args.workers,
                 "repeat": args.repeat,

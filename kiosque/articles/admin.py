@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from kiosque.articles.models import Article, Category, Image, TitleRevision
+from kiosque.articles.search import index_article, unindex_article
 from kiosque.articles.stories.admin import EDIT_PERMISSION, split_action  # also registers the story admins
+from kiosque.content import ContentChangingAdmin
 
 
 class TitleRevisionInline(admin.TabularInline):
@@ -19,7 +21,7 @@ class TitleRevisionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ContentChangingAdmin):
     list_display = ("title", "source", "language", "published_at", "story", "wire_count", "fetched_at")
     list_filter = ("language", "source")
     search_fields = ("title", "canonical_url", "guid", "=story__id")
@@ -40,6 +42,22 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_story_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm(EDIT_PERMISSION))
 
+    # An edited title or text must be found by search too: the document is replaced in the same transaction.
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        index_article(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        article_id = obj.pk
+        super().delete_model(request, obj)
+        unindex_article(article_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for article_id in ids:
+            unindex_article(article_id)
+
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
@@ -51,6 +69,6 @@ class ImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ContentChangingAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)

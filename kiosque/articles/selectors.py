@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kiosque.articles.models import Article, Category, Image
 from kiosque.articles.search import search_articles
+from kiosque.content import CONTENT_VERSION_KEY
 from kiosque.sources.models import Source
 
 # Columns a list needs; the long text and HTML stay in the database until an article page asks for them.
@@ -351,7 +352,6 @@ def article_ids_matching(
     return list(ids)
 
 
-CONTENT_VERSION_KEY = "kiosque:content-version"
 
 
 def content_version() -> str:

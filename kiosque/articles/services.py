@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
 from kiosque.articles.models import Article, Category, Image, ImageState, TitleRevision
 from kiosque.articles.search import index_article
-from kiosque.articles.selectors import CONTENT_VERSION_KEY, images_like
+from kiosque.articles.selectors import images_like
+from kiosque.content import content_changed
 from kiosque.pipeline.types import ProcessedImage
 from kiosque.sources.models import Feed, Source
 
@@ -236,6 +235,3 @@ def _write_once(name: str, data: bytes) -> None:
     tmp.replace(path)  # atomic: a reader never sees half a file
 
 
-def content_changed() -> None:
-    """Invalidate every cached page and feed at once (called after a crawl pass or a moderation decision)."""
-    caches["state"].set(CONTENT_VERSION_KEY, f"t-{time.time_ns()}", None)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kiosque.content import ContentChangingAdmin
 from kiosque.sources.models import Feed, Source
 from kiosque.sources.services import feed_enable
 
@@ -18,7 +19,7 @@ class FeedInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentChangingAdmin):  # names, enabled, excerpt policy: all shown on the pages
     list_display = ("name", "slug", "country", "languages", "enabled", "created_at")
     list_filter = ("enabled", "country")
     search_fields = ("name", "slug", "homepage")
