@@ -60,3 +60,4 @@ def test_demo_crawls_the_snapshot_and_serves_the_portal(tmp_path: Path) -> None:
     first_pass = int(re.search(r"First pass: (\d+) new articles", output).group(1))  # type: ignore[union-attr]
     assert first_pass >= 150, output
     assert "Demo stopped." in output
+    assert "may report an image up to 50 times" in output  # three local browsers can try blocking an image

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import threading
@@ -18,6 +19,8 @@ from kiosque.demo.process import ReplayProcess
 from kiosque.demo.replay import snapshot_dir
 from kiosque.portal.server import gunicorn_start
 from kiosque.sources.services import source_upsert
+
+DEMO_REPORTS_PER_ADDRESS = 50
 
 
 def demo_sources_register() -> int:
@@ -61,6 +64,14 @@ class Command(BaseCommand):
                 self._serve(opts["bind"], options)
 
     def _serve(self, bind: str, options: Any) -> None:
+        # Every browser trying the demo reports from 127.0.0.1: with the production cap of reports per address,
+        # three local readers could never block an image. Unless the user chose a cap, the demo allows more.
+        if "KIOSQUE_REPORTS_PER_ADDRESS" not in os.environ:
+            os.environ["KIOSQUE_REPORTS_PER_ADDRESS"] = str(DEMO_REPORTS_PER_ADDRESS)
+            self.stdout.write(
+                f"Demo: one address may report an image up to {DEMO_REPORTS_PER_ADDRESS} times "
+                "(every local reader is 127.0.0.1; KIOSQUE_REPORTS_PER_ADDRESS sets it)."
+            )
         server = gunicorn_start(bind=bind, quiet=True)
         self.stdout.write(self.style.SUCCESS(f"Kiosque demo: open http://{bind}/  (Ctrl-C to stop)"))
         stop = threading.Event()
