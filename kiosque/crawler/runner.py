@@ -21,6 +21,7 @@ from kiosque.crawler.cpu import CpuWork, cpu_work
 from kiosque.crawler.scheduler import feed_release, feeds_claim_due, next_due_at
 from kiosque.crawler.services import CrawlOptions, Progress, RefreshReport, source_refresh
 from kiosque.crawler.stories import StoryDesk
+from kiosque.maintenance import statistics_refresh_if_due
 from kiosque.pipeline.fetch import Fetcher, HostLimiter, InProcessHostLimiter
 from kiosque.sources.models import Feed
 
@@ -85,6 +86,7 @@ def crawl_pass(
                 total.add(report)
     if total.articles_created or total.articles_updated:
         content_changed()  # cached pages and feeds show the new articles from now on
+        statistics_refresh_if_due()  # the planner's statistics follow the growing tables (kiosque/maintenance.py)
     return total
 
 
