@@ -63,8 +63,11 @@ class RegroupReport:
 # ----------------------------------------------------------------------------------------------- crawler
 def article_signature_store(*, article_id: int, fingerprint: bytes, embedding: bytes) -> None:
     """Keep what grouping computed for an article, so a restarted worker or the repair pass reuses it."""
-    ArticleSignature.objects.update_or_create(
-        article_id=article_id, defaults={"fingerprint": fingerprint, "embedding": embedding}
+    ArticleSignature.objects.bulk_create(  # one INSERT ... ON CONFLICT statement
+        [ArticleSignature(article_id=article_id, fingerprint=fingerprint, embedding=embedding)],
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["fingerprint", "embedding"],
     )
 
 
@@ -100,19 +103,22 @@ def _story_locked(story_id: int | None) -> Story | None:
 
 
 def _link_store(article_id: int, evidence: Evidence, *, method: str) -> None:
-    StoryLink.objects.update_or_create(
+    # One INSERT ... ON CONFLICT statement (update_or_create takes a SELECT and a savepoint around the INSERT).
+    link = StoryLink(
         article_id=article_id,
-        defaults={
-            "matched_id": evidence.matched_id,
-            "method": method,
-            "score": evidence.score,
-            "similarity": evidence.similarity,
-            "shared_names": list(evidence.shared_names),
-            "shared_numbers": list(evidence.shared_numbers),
-            "wire": evidence.wire,
-            "updated_at": timezone.now(),
-        },
+        matched_id=evidence.matched_id,
+        method=method,
+        score=evidence.score,
+        similarity=evidence.similarity,
+        shared_names=list(evidence.shared_names),
+        shared_numbers=list(evidence.shared_numbers),
+        wire=evidence.wire,
+        updated_at=timezone.now(),
     )
+    StoryLink.objects.bulk_create([link], update_conflicts=True, unique_fields=["article"], update_fields=_LINK_FIELDS)
+
+
+_LINK_FIELDS = ["matched", "method", "score", "similarity", "shared_names", "shared_numbers", "wire", "updated_at"]
 
 
 def _wire_join(article: Article, other_id: int) -> None:
