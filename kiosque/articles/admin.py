@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kiosque.articles.models import Article, Category, Image, TitleRevision
 from kiosque.articles.search import index_article, unindex_article
 from kiosque.articles.stories.admin import EDIT_PERMISSION, split_action  # also registers the story admins
-from kiosque.content import ContentChangingAdmin
+from kiosque.content_admin import ContentChangingAdmin
 
 
 class TitleRevisionInline(admin.TabularInline):

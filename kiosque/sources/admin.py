@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kiosque.content import ContentChangingAdmin
+from kiosque.content_admin import ContentChangingAdmin
 from kiosque.sources.models import Feed, Source
 from kiosque.sources.services import feed_enable
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 from urllib.parse import urlsplit
 
 from kiosque.pipeline.types import FeedEntry
@@ -19,12 +20,7 @@ _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 def cap_entries(entries: Iterable[FeedEntry], max_entries: int) -> tuple[FeedEntry, ...]:
     """A feed's entries as published, up to max_entries. Two entries with the same URL are both kept, as
     feedparser keeps them (they may differ in title or date); the crawler stores one article per URL."""
-    kept: list[FeedEntry] = []
-    for entry in entries:
-        kept.append(entry)
-        if len(kept) >= max_entries:
-            break
-    return tuple(kept)
+    return tuple(islice(entries, max_entries))
 
 
 def dedupe_entries(entries: Iterable[FeedEntry], max_entries: int) -> tuple[FeedEntry, ...]:
