@@ -37,7 +37,7 @@ def _setup_django(data_dir: str) -> None:
 
 
 def _pipeline_run(
-    workers: int, processes: int, image_format: str = "webp", stories: bool = True
+    workers: int, processes: int, image_format: str = "jpeg", stories: bool = True
 ) -> tuple[int, float, float]:
     """A fresh database, one crawl pass of the whole snapshot; returns (articles stored, seconds of the pass,
     seconds of the warm-up before it)."""
@@ -128,7 +128,7 @@ def main() -> None:
         help="extraction/image processes (KIOSQUE_CRAWL_PROCESSES; 0 = in the crawl threads)",
     )
     parser.add_argument("--no-stories", action="store_true", help="without story grouping (KIOSQUE_STORIES=0)")
-    parser.add_argument("--image-format", choices=("webp", "jpeg"), default="webp", help="KIOSQUE_IMAGE_FORMAT")
+    parser.add_argument("--image-format", choices=("jpeg", "webp"), default="jpeg", help="KIOSQUE_IMAGE_FORMAT")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kiosque-bench-ingest-") as data_dir:
         _setup_django(data_dir)

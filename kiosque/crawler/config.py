@@ -48,12 +48,11 @@ def crawl_options(**overrides: Any) -> CrawlOptions:
     )
 
 
-def _image_format(name: str) -> str | None:
-    """None for webp: the pipeline's default, WebP where this Pillow can write it and JPEG otherwise."""
+def _image_format(name: str) -> str:
     fmt = name.strip().lower()
     if fmt not in ("webp", "jpeg"):
-        raise ImproperlyConfigured(f"KIOSQUE_IMAGE_FORMAT must be webp or jpeg, not {name!r}")
-    return None if fmt == "webp" else fmt
+        raise ImproperlyConfigured(f"KIOSQUE_IMAGE_FORMAT must be jpeg or webp, not {name!r}")
+    return fmt
 
 
 def story_options() -> StoryOptions:

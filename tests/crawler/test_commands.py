@@ -99,7 +99,7 @@ def test_image_format_setting_is_checked(settings):
     settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "JPEG"}
     assert crawl_options().image.output_format == "jpeg"
     settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "webp"}
-    assert crawl_options().image.output_format is None  # WebP where Pillow can write it, JPEG otherwise
+    assert crawl_options().image.output_format == "webp"
     settings.KIOSQUE = {**settings.KIOSQUE, "KIOSQUE_IMAGE_FORMAT": "png"}
-    with pytest.raises(ImproperlyConfigured, match="webp or jpeg"):
+    with pytest.raises(ImproperlyConfigured, match="jpeg or webp"):
         crawl_options()

@@ -17,7 +17,7 @@ from kiosque.pipeline.types import ImageOptions
 
 DEFAULT = ImageOptions()
 WEBP = features.check("webp")
-EXPECTED_FORMAT = "webp" if WEBP else "jpeg"
+EXPECTED_FORMAT = "jpeg"  # the default
 
 
 def _png_with_alpha() -> bytes:
@@ -96,14 +96,14 @@ ACCEPTED = [
         "smallest-accepted", lambda: encode(shapes(2, (17, 17)), "PNG"), "image/png", (17, 17), (17, 17), (17, 17)
     ),
     Accepted(
-        "forced-jpeg-output",
+        "webp-output",
         lambda: encode(text("Rabat Casablanca Agadir"), "PNG"),
         "image/png",
         (640, 480),
         (600, 450),
         (100, 75),
-        options=ImageOptions(display_width=600, thumb_width=100, output_format="jpeg"),
-        output_format="jpeg",
+        options=ImageOptions(display_width=600, thumb_width=100, output_format="webp"),
+        output_format="webp",
     ),
 ]
 
