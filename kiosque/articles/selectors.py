@@ -194,7 +194,7 @@ def image_by_id(image_id: int) -> Image | None:
 
 
 def image_by_origin(origin_url: str) -> Image | None:
-    return Image.objects.filter(origin_url=origin_url).first()
+    return next(iter(Image.objects.filter(origin_url=origin_url)[:1]), None)  # unique: no ORDER BY needed
 
 
 @dataclass(frozen=True)
@@ -237,14 +237,19 @@ def images_like(
         qs = qs.filter(state__in=list(states))
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    matches = [ImageMatch(pk, state, 0, True) for pk, state in qs.filter(sha256=sha256).values_list("pk", "state")]
     target = _phash_bits(phash)
-    if target is not None:
-        candidates = qs.exclude(phash="").exclude(sha256=sha256).values_list("pk", "state", "phash")
-        for pk, state, other in candidates.iterator(chunk_size=5000):
-            bits = _phash_bits(other) if len(other) == len(phash) else None
-            if bits is not None and (distance := (bits ^ target).bit_count()) <= threshold:
-                matches.append(ImageMatch(pk, state, distance, False))
+    # One query (the crawler asks this for every new image): the same file, and every hash to compare.
+    wanted = Q(sha256=sha256) | ~Q(phash="") if target is not None else Q(sha256=sha256)
+    matches: list[ImageMatch] = []
+    for pk, state, other_sha, other in qs.filter(wanted).values_list("pk", "state", "sha256", "phash").iterator(
+        chunk_size=5000
+    ):
+        if other_sha == sha256:
+            matches.append(ImageMatch(pk, state, 0, True))
+            continue
+        bits = _phash_bits(other) if target is not None and len(other) == len(phash) else None
+        if bits is not None and target is not None and (distance := (bits ^ target).bit_count()) <= threshold:
+            matches.append(ImageMatch(pk, state, distance, False))
     return sorted(matches, key=lambda m: (m.distance, not m.same_file, m.image_id))
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.text import slugify
 
 from kiosque.articles.models import Article, Category, Image, ImageState, TitleRevision
@@ -62,19 +61,26 @@ def _find_existing(*, source: Source, draft: ArticleDraft) -> Article | None:
     """Same article if the canonical URL, the feed GUID (within the source) or the URL matches, or if the
     source already has the same normalised text under another address (`content_hash`). The same text from
     another outlet is a copy of an agency dispatch instead: a new article, grouped with it (articles.stories)."""
-    # One query for the three addresses (each indexed), then the strongest match wins.
-    by_address = Q(canonical_url=draft.canonical_url) | Q(url=draft.url)
-    if draft.guid:
-        by_address |= Q(source=source, guid=draft.guid)
-    candidates = list(Article.objects.filter(by_address).order_by("pk")[:20])
+    same_text = bool(draft.content_hash) and len(draft.text) >= EXACT_DUPLICATE_MIN_CHARS
+    keys = [draft.canonical_url, draft.url, source.pk, draft.guid or None, source.pk]
+    candidates = list(Article.objects.raw(_FIND_EXISTING_SQL, [*keys, draft.content_hash if same_text else None]))
     found = next((a for a in candidates if a.canonical_url == draft.canonical_url), None)
     if found is None and draft.guid:
         found = next((a for a in candidates if a.source_id == source.pk and a.guid == draft.guid), None)
     if found is None:
         found = next((a for a in candidates if a.url == draft.url), None)
-    if found is None and draft.content_hash and len(draft.text) >= EXACT_DUPLICATE_MIN_CHARS:
-        found = Article.objects.filter(source=source, content_hash=draft.content_hash).order_by("pk").first()
+    if found is None and same_text:
+        found = next((a for a in candidates if a.source_id == source.pk and a.content_hash == draft.content_hash), None)
     return found
+
+
+# The four keys in one query (each indexed: SQLite and PostgreSQL OR the index lookups; "= NULL" matches
+# nothing, which switches a key off), then the strongest match wins in Python. Raw SQL because the crawler runs
+# this for every article and the ORM spent ~1 ms of CPU compiling it, against 0.4 ms for all of this.
+_FIND_EXISTING_SQL = (
+    "SELECT * FROM articles_article WHERE canonical_url = %s OR url = %s"
+    " OR (source_id = %s AND guid = %s) OR (source_id = %s AND content_hash = %s) ORDER BY id LIMIT 20"
+)
 
 
 def article_ingest(
@@ -141,7 +147,12 @@ def _update(article: Article, draft: ArticleDraft, image: Image | None, now: dat
 def _set_categories(article: Article, names: tuple[str, ...]) -> None:
     categories = categories_for(names)
     if categories:
-        article.categories.add(*categories)
+        # The link rows directly: what `article.categories.add` ends with, without its bookkeeping (no signal
+        # receivers here), ~0.1 ms less per article.
+        link = Article.categories.through
+        link.objects.bulk_create(
+            [link(article_id=article.pk, category_id=category.pk) for category in categories], ignore_conflicts=True
+        )
 
 
 def categories_for(names: Collection[str]) -> list[Category]:
@@ -173,24 +184,27 @@ def image_store(*, origin_url: str, processed: ProcessedImage) -> Image:
     thumb_name = str(rel / f"{processed.sha256}-t.{ext}")
     _write_once(display_name, processed.display)
     _write_once(thumb_name, processed.thumb)
-    image, _ = Image.objects.get_or_create(
-        origin_url=origin_url,
-        defaults={
-            "sha256": processed.sha256,
-            "phash": processed.phash,
-            "mime": processed.mime,
-            "width": processed.width,
-            "height": processed.height,
-            "display_file": display_name,
-            "display_width": processed.display_size[0],
-            "display_height": processed.display_size[1],
-            "thumb_file": thumb_name,
-            "thumb_width": processed.thumb_size[0],
-            "thumb_height": processed.thumb_size[1],
-            "state": _judged_state(processed),
-        },
-    )
-    return image
+    # The crawler looked the origin up just before downloading, so the row is almost always new: INSERT first
+    # (get_or_create would SELECT first), and read the row another worker stored meanwhile on a conflict.
+    try:
+        with transaction.atomic():
+            return Image.objects.create(
+                origin_url=origin_url,
+                sha256=processed.sha256,
+                phash=processed.phash,
+                mime=processed.mime,
+                width=processed.width,
+                height=processed.height,
+                display_file=display_name,
+                display_width=processed.display_size[0],
+                display_height=processed.display_size[1],
+                thumb_file=thumb_name,
+                thumb_width=processed.thumb_size[0],
+                thumb_height=processed.thumb_size[1],
+                state=_judged_state(processed),
+            )
+    except IntegrityError:
+        return Image.objects.get(origin_url=origin_url)
 
 
 def _judged_state(processed: ProcessedImage) -> str:

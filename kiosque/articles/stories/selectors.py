@@ -84,14 +84,13 @@ def exact_copy_of(article: Article, *, min_chars: int) -> Article | None:
     Texts under `min_chars` never match: a short blurb is identical by coincidence too often."""
     if not article.content_hash or len(article.text) < min_chars:
         return None
-    return (
-        Article.objects.filter(content_hash=article.content_hash)
-        .exclude(source_id=article.source_id)
-        .exclude(pk=article.pk)
-        .only("pk", "story_id", "wire_of_id")
-        .order_by("published_at", "pk")
-        .first()
+    # Raw SQL: the crawler asks this for every new article, and the ORM spent ~1 ms compiling it.
+    rows = Article.objects.raw(
+        "SELECT id, story_id, wire_of_id FROM articles_article WHERE content_hash = %s AND source_id <> %s"
+        " AND id <> %s ORDER BY published_at, id LIMIT 1",
+        [article.content_hash, article.source_id, article.pk],
     )
+    return next(iter(rows), None)
 
 
 # ----------------------------------------------------------------------------------------------- pages
