@@ -67,6 +67,8 @@ _WEEKDAYS = {
 }  # fmt: skip
 _YESTERDAY = frozenset(("hier", "yesterday", "امس", "الامس", "البارحه"))
 _LEVANT_TWO = {("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11, ("كانون", "الاول"): 12, ("كانون", "الثاني"): 1}
+_MONTH_WORDS = frozenset(_MONTHS) | {first for first, _ in _LEVANT_TWO}  # words that may start a month name
+_DAY_WORDS = frozenset(_WEEKDAYS) | _YESTERDAY
 # Capitalised words that are not names: function words that open quotes or follow a colon, weekdays.
 _NOT_NAMES = frozenset({
     "le", "la", "les", "l", "un", "une", "des", "du", "de", "au", "aux", "en", "et", "ou", "a", "il", "elle",
@@ -87,6 +89,7 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(
 _WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;«»\"“”(\[–—]\s*$")
+_NAME_PARTS = re.compile(r"['’-]")
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ def _dates(words: list[str]) -> frozenset[str]:
     """Day + month name pairs as "MM-DD" ("17 octobre", "October 17", "17 اكتوبر", "17 تشرين الاول")."""
     found = set()
     for i, word in enumerate(words):
+        if word not in _MONTH_WORDS:  # most words: one set lookup (this runs over every word of the body)
+            continue
         month = _LEVANT_TWO.get((word, words[i + 1])) if i + 1 < len(words) else None
         month = month or _MONTHS.get(word)
         if month is None:
@@ -206,27 +211,37 @@ def _days(words: list[str], published: date) -> frozenset[date]:
     found = set()
     for word in words:
         # "يوم الخميس", "والخميس", "بالأمس": one clitic letter may be glued to the Arabic weekday.
-        weekday = _WEEKDAYS.get(word, _WEEKDAYS.get(word[1:]) if len(word) > 4 and not word.isascii() else None)
+        if word not in _DAY_WORDS:
+            if len(word) <= 4 or word.isascii() or word[1:] not in _DAY_WORDS:
+                continue  # most words: one or two set lookups
+            word = word[1:]
+        weekday = _WEEKDAYS.get(word)
         if weekday is not None:
             back = (published.weekday() - weekday) % 7
             found.add(published + timedelta(days=1) if back == 6 else published - timedelta(days=back))
-        elif word in _YESTERDAY or (len(word) > 4 and word[1:] in _YESTERDAY and not word.isascii()):
+        else:
             found.add(published - timedelta(days=1))
     return frozenset(found)
 
 
 def _names(text: str, lang: str | None) -> frozenset[str]:
-    lowercase = {w.lower() for w in _LATIN_WORD.findall(text) if w[0].islower()}
-    names = set()
-    for match in _LATIN_WORD.finditer(text):
+    matches = list(_LATIN_WORD.finditer(text))
+    lowercase = {m.group(0).lower() for m in matches if m.group(0)[0].islower()}
+    # A word is a name when one of its occurrences qualifies: each distinct word is judged until it does, then
+    # normalised once (bodies repeat their names; this was most of the entities' cost).
+    capitalised: set[str] = set()
+    for match in matches:
         word = match.group(0).strip("'’-")
-        if len(word) < 2 or not word[0].isupper():
+        if len(word) < 2 or not word[0].isupper() or word in capitalised:
             continue
         opens_sentence = match.start() == 0 or _SENTENCE_END.search(text, max(0, match.start() - 3), match.start())
         # A sentence's first word is a name when the text never writes it in lower case ("Raja edge Wydad").
         if opens_sentence and not word.isupper() and word.lower() in lowercase:
             continue
-        for part in re.split(r"['’-]", word):
+        capitalised.add(word)
+    names = set()
+    for word in capitalised:
+        for part in _NAME_PARTS.split(word):
             norm = normalize_text(part, lang)
             if len(norm) >= 2 and norm not in _NOT_NAMES and norm not in _MONTHS:
                 names.add(norm)
