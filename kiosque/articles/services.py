@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from kiosque.articles.models import Article, Category, Image, ImageState, TitleR
 from kiosque.articles.search import index_article
 from kiosque.articles.selectors import images_like
 from kiosque.content import content_changed
+from kiosque.pipeline.enrich.draft import ArticleDraft
 from kiosque.pipeline.types import ProcessedImage
 from kiosque.sources.models import Feed, Source
 
@@ -24,26 +25,6 @@ log = logging.getLogger(__name__)
 
 # Fields an update may change; url/canonical_url/guid identify the article and stay.
 _CONTENT_FIELDS = ("title", "lead", "text", "html", "content_hash", "language", "language_method", "author")
-
-
-@dataclass(frozen=True)
-class ArticleDraft:
-    """Everything the pipeline learned about one article, ready to store."""
-
-    url: str
-    canonical_url: str
-    title: str
-    published_at: datetime
-    guid: str = ""
-    lead: str = ""
-    text: str = ""
-    html: str = ""
-    language: str = ""
-    language_method: str = ""
-    author: str = ""
-    categories: tuple[str, ...] = ()
-    image_origin_url: str = ""
-    content_hash: str = field(default="")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ assigner's state) stays in the crawler process. Measured with bench/ingest.py: w
 the pool, the crawler process itself was the bottleneck (34 ms of its CPU per article, 15 of them story grouping,
 against 2 x 15 ms in each pool process).
 
+`prepare` is the article's whole text step in one call (`prepare_article`): extraction, then the draft (language,
+canonical URL, content hash) and the story signals of that draft, so the page's text crosses between processes
+once, and the crawl thread waits once.
+
 `warm()` loads the models and libraries of every process once (a long-running crawler pays that at start, not on
 its first articles): the language detector here, trafilatura, Pillow's codecs and the sentence encoder in each pool
 process.
@@ -14,26 +18,35 @@ process.
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
+import os
+import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
 from kiosque.pipeline.enrich import detect_language
+from kiosque.pipeline.enrich.draft import ArticleDraft, article_draft
 from kiosque.pipeline.enrich.embed import embed
 from kiosque.pipeline.enrich.stories import StoryItem, StorySignals, story_signals
+from kiosque.pipeline.errors import ExtractError
 from kiosque.pipeline.extract import extract
 from kiosque.pipeline.images import process_image
-from kiosque.pipeline.types import ExtractedArticle, ExtractOptions, ImageOptions, ProcessedImage
+from kiosque.pipeline.types import ExtractedArticle, ExtractOptions, FeedEntry, ImageOptions, ProcessedImage
 
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+_WARM_URL = "https://warm.invalid/article"
 _WARM_PAGE = (
     b"<html><head><title>Warm</title></head><body><article><h1>Warm</h1>"
     + b"<p>Une phrase assez longue pour que l'extraction la garde comme texte de l'article.</p>" * 6
@@ -41,7 +54,58 @@ _WARM_PAGE = (
 )
 
 
+@dataclass(frozen=True)
+class DraftHints:
+    """What `prepare_article` needs beside the page: the crawl's settings and the feed's language."""
+
+    languages: tuple[str, ...]
+    feed_language: str | None
+    now: datetime  # the date of an article that neither its feed nor its page dates
+    time_zone: str  # the site's: weekdays in the text ("jeudi") are read in it
+    signals: bool = True  # compute the story signals too (story grouping on)
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    draft: ArticleDraft
+    signals: StorySignals | None  # of the draft's title, lead, text, language and local publication day
+    page_error: str | None = None  # why the page's own text was not kept: the feed's title and summary are
+
+
+def prepare_article(
+    content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
+) -> PreparedArticle:
+    """Extract the page (when there is one), draft the article and compute its story signals. An ExtractError
+    is raised only when the entry has no title of its own to fall back on."""
+    page, page_error = None, None
+    if content is not None and options is not None:
+        try:
+            page = extract(content, options)
+        except ExtractError as error:
+            if not entry.title:
+                raise
+            page_error = error.reason
+    draft = article_draft(entry, page, languages=hints.languages, feed_language=hints.feed_language, now=hints.now)
+    signals = story_signals(draft_story_item(draft, hints.time_zone)) if hints.signals else None
+    return PreparedArticle(draft=draft, signals=signals, page_error=page_error)
+
+
+def draft_story_item(draft: ArticleDraft, time_zone: str) -> StoryItem:
+    """The item story grouping sees for the article stored from `draft` (as crawler.stories builds it)."""
+    return StoryItem(
+        id="",
+        lang=draft.language or None,
+        title=draft.title,
+        lead=draft.lead,
+        body=draft.text,
+        published=draft.published_at.astimezone(ZoneInfo(time_zone)),
+    )
+
+
 class CpuWork(Protocol):
+    def prepare(
+        self, content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
+    ) -> PreparedArticle: ...
     def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle: ...
     def process_image(self, content: bytes, options: ImageOptions) -> ProcessedImage: ...
     def embed(self, texts: Sequence[str]) -> Vectors: ...
@@ -51,18 +115,39 @@ class CpuWork(Protocol):
 
 
 def _warm_models(*, embedding: bool = True) -> None:
-    """Load what the first article would otherwise pay for (seconds in all): trafilatura and its
-    helpers, the sentence encoder."""
+    """Load what the first articles would otherwise pay for (about a second in all, measured with
+    bench/ingest.py): trafilatura and its helpers, the language detector, the sentence encoder and the other
+    story signals, Pillow's codecs and imagehash (scipy). Idempotent: cheap once done."""
     try:
-        extract(_WARM_PAGE, ExtractOptions(url="https://warm.invalid/article"))
-    except Exception:  # warming is best effort; the real call reports real errors
-        log.debug("warm-up extraction failed", exc_info=True)
-    if embedding:
-        embed(["warm up"])
+        hints = DraftHints(("fr", "ar", "en"), None, datetime.now(UTC), "UTC", signals=embedding)
+        prepare_article(_WARM_PAGE, ExtractOptions(url=_WARM_URL), FeedEntry(url=_WARM_URL, title="Warm"), hints)
+        process_image(_warm_picture(), ImageOptions())
+    except Exception:  # warming is best effort; the real calls report real errors
+        log.debug("warm-up failed", exc_info=True)
+
+
+def _warm_picture() -> bytes:
+    from PIL import Image  # the image stage's own library; imported here so the pipeline stays lazy about it
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _warm_process() -> int:
+    """Run in a pool process: warm it (its initializer did, unless it is still starting) and say which it is."""
+    _warm_models()
+    time.sleep(0.05)  # long enough for the other processes to take the other warm-up tasks
+    return os.getpid()
 
 
 class InlineCpu:
     """Run the steps in the calling thread (tests, one-core machines, `KIOSQUE_CRAWL_PROCESSES=0`)."""
+
+    def prepare(
+        self, content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
+    ) -> PreparedArticle:
+        return prepare_article(content, options, entry, hints)
 
     def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle:
         return extract(content, options)
@@ -84,10 +169,6 @@ class InlineCpu:
         return None
 
 
-def _noop() -> None:
-    return None
-
-
 class ProcessCpu:
     """A pool of `processes` worker processes ("spawn": no forked Django state or database connections)."""
 
@@ -95,6 +176,11 @@ class ProcessCpu:
         context = multiprocessing.get_context("spawn")
         self._processes = processes
         self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_warm_models)
+
+    def prepare(
+        self, content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
+    ) -> PreparedArticle:
+        return self._run(prepare_article, content, options, entry, hints)
 
     def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle:
         return self._run(extract, content, options)
@@ -110,8 +196,12 @@ class ProcessCpu:
 
     def warm(self, languages: tuple[str, ...] = ("fr", "ar", "en")) -> None:
         """Start every process now (the pool starts them one per pending task) and let each warm up."""
-        detect_language("warm up", expected=languages)  # the crawler process detects languages itself
-        wait([self._pool.submit(_noop) for _ in range(self._processes)])
+        detect_language("warm up", expected=languages)
+        warmed: set[int] = set()
+        for _ in range(5):  # until every process answered (one may still be starting while another answers)
+            warmed.update(f.result() for f in [self._pool.submit(_warm_process) for _ in range(self._processes)])
+            if len(warmed) >= self._processes:
+                return
 
     def _run(self, fn, *args):  # type: ignore[no-untyped-def]
         try:

@@ -6,28 +6,26 @@ branch logs with fixed keys (source_id, feed_url, url). Only this module compose
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from kiosque.articles import selectors as article_selectors
 from kiosque.articles.models import Article, Image
-from kiosque.articles.services import ArticleDraft, article_ingest, image_store
-from kiosque.crawler.cpu import CpuWork, InlineCpu
+from kiosque.articles.services import article_ingest, image_store
+from kiosque.crawler.cpu import CpuWork, DraftHints, InlineCpu, PreparedArticle
 from kiosque.crawler.models import EntryFailure
-from kiosque.pipeline.enrich import canonicalize_url, detect_language, normalize_text
-from kiosque.pipeline.errors import BlockedByRobots, ExtractError, PipelineError, Severity
+from kiosque.pipeline.errors import BlockedByRobots, PipelineError, Severity
 from kiosque.pipeline.fetch import Fetcher
 from kiosque.pipeline.parse import parse_feed
 from kiosque.pipeline.types import (
-    ExtractedArticle,
     ExtractOptions,
     FeedEntry,
     FeedKind,
@@ -43,6 +41,7 @@ from kiosque.writes import serialized_writes
 
 if TYPE_CHECKING:
     from kiosque.crawler.stories import StoryDesk
+    from kiosque.pipeline.enrich.stories import StorySignals
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +216,8 @@ def _entry_ingest(
     source: Source, *, feed: Feed, entry: FeedEntry, feed_language: str | None, ctx: _Context, retried: bool
 ) -> bool:
     """Fetch, extract, enrich and store one article; True when it was new."""
-    extracted = _page_extract(source, entry=entry, ctx=ctx)
-    draft = _draft(entry, extracted, languages=ctx.options.languages, feed_language=feed_language)
+    prepared = _article_prepare(source, entry=entry, feed_language=feed_language, ctx=ctx)
+    draft = prepared.draft
     image = _image_fetch(draft.image_origin_url, ctx=ctx)
     # One transaction for the article, its image and its retry record: one commit, one turn of the write lock.
     with serialized_writes(), transaction.atomic():
@@ -228,76 +227,51 @@ def _entry_ingest(
         if retried:
             EntryFailure.objects.filter(url=entry.url).delete()
     if ctx.stories is not None and (result.created or result.article.story_id is None):
-        _story_place(result.article, stories=ctx.stories)
+        # The signals were computed from the draft: they are the new article's (an updated one keeps some of
+        # its stored fields, so its signals are computed again from what is stored).
+        signals = prepared.signals if result.created else None
+        _story_place(result.article, stories=ctx.stories, signals=signals)
     return result.created
 
 
-def _story_place(article: Article, *, stories: StoryDesk) -> None:
+def _story_place(article: Article, *, stories: StoryDesk, signals: StorySignals | None) -> None:
     """Group the stored article (agency copy, story). A failure here never costs the article: it is kept,
     logged with its reason, and the next repair pass groups it."""
     try:
-        stories.place(article)
+        stories.place(article, signals=signals)
     except Exception as exc:  # bulkhead: the article is stored; the reason and traceback are logged
         log.exception("story grouping failed", extra={"url": article.url, "reason": f"{type(exc).__name__}: {exc}"})
 
 
-def _page_extract(source: Source, *, entry: FeedEntry, ctx: _Context) -> ExtractedArticle | None:
-    """The article page, extracted; None when robots.txt forbids it or it has no usable text.
-
-    Then the feed's own title and summary are all we keep, which is still worth showing with the link.
-    """
+def _article_prepare(source: Source, *, entry: FeedEntry, feed_language: str | None, ctx: _Context) -> PreparedArticle:
+    """The article page fetched, then extracted, drafted and signed in one step of the CPU pool. Without a page
+    (robots.txt forbids it) or without usable text, the feed's own title and summary are all we keep, which is
+    still worth showing with the link."""
+    content, options = None, None
     try:
         page = ctx.fetcher.fetch(entry.url, accept="text/html,application/xhtml+xml")
     except BlockedByRobots as error:
         log.info("article page disallowed", extra={"url": entry.url, "reason": error.reason})
-        return None
-    rules = source.extraction_rules or {}
-    options = ExtractOptions(
-        url=page.final_url,
-        encoding=page.encoding,  # the HTTP header's charset outranks the page's <meta>
-        remove_selectors=tuple(rules.get("remove_selectors") or ()),
-        body_selector=rules.get("body_selector") or None,
+    else:
+        rules = source.extraction_rules or {}
+        content = page.content
+        options = ExtractOptions(
+            url=page.final_url,
+            encoding=page.encoding,  # the HTTP header's charset outranks the page's <meta>
+            remove_selectors=tuple(rules.get("remove_selectors") or ()),
+            body_selector=rules.get("body_selector") or None,
+        )
+    hints = DraftHints(
+        languages=ctx.options.languages,
+        feed_language=feed_language,
+        now=timezone.now(),
+        time_zone=settings.TIME_ZONE,
+        signals=ctx.stories is not None,
     )
-    try:
-        return ctx.cpu.extract(page.content, options)
-    except ExtractError as error:
-        if not entry.title:
-            raise
-        log.info("article kept from feed only", extra={"url": entry.url, "reason": error.reason})
-        return None
-
-
-def _draft(
-    entry: FeedEntry, extracted: ExtractedArticle | None, *, languages: tuple[str, ...], feed_language: str | None
-) -> ArticleDraft:
-    page = extracted or ExtractedArticle(title="", text="", html="")
-    canonical = canonicalize_url(page.canonical_url or entry.url, base=entry.url)
-    title = entry.title or page.title
-    lead = page.lead or entry.summary
-    sample = " ".join(part for part in (title, lead, page.text[:600]) if part)
-    guess = detect_language(sample, expected=languages, declared=entry.language or page.language or feed_language)
-    return ArticleDraft(
-        url=entry.url,
-        canonical_url=canonical,
-        guid=(entry.guid or "")[:1000],
-        title=title[:1000] or entry.url,
-        lead=lead,
-        text=page.text,
-        html=page.html,
-        language=guess.code or "",
-        language_method=guess.method,
-        author=(entry.author or page.author)[:300],
-        published_at=entry.published or page.published or timezone.now(),
-        categories=tuple(dict.fromkeys((*entry.categories, *page.categories)))[:8],
-        image_origin_url=(entry.image_url or page.image_url or "")[:1000],
-        content_hash=_content_hash(page.text, guess.code),
-    )
-
-
-def _content_hash(text: str, language: str | None) -> str:
-    if not text:
-        return ""
-    return hashlib.sha256(normalize_text(text, language).encode()).hexdigest()
+    prepared = ctx.cpu.prepare(content, options, entry, hints)
+    if prepared.page_error:
+        log.info("article kept from feed only", extra={"url": entry.url, "reason": prepared.page_error})
+    return prepared
 
 
 def _image_fetch(url: str, *, ctx: _Context) -> Image | ProcessedImage | None:

@@ -89,9 +89,10 @@ class StoryDesk:
         self._newest: datetime | None = None
 
     # ------------------------------------------------------------------------------------------- placement
-    def place(self, article: Article) -> Story:
-        """Group a stored article (copy of a dispatch, story) and store the result; returns its story."""
-        item, signature = self._signed(article)  # the costly part, outside the lock
+    def place(self, article: Article, *, signals: StorySignals | None = None) -> Story:
+        """Group a stored article (copy of a dispatch, story) and store the result; returns its story.
+        `signals`: the article's, when the crawler computed them already (crawler.cpu.prepare_article)."""
+        item, signature = self._signed(article, signals)  # the costly part, outside the lock
         with self._lock:
             assigner = self._current()
             assignment = assigner.assign(item)
@@ -108,10 +109,12 @@ class StoryDesk:
         log.debug("story placed", extra={"url": article.url, "story_id": story.pk, "new": assignment.is_new_story})
         return story
 
-    def _signed(self, article: Article) -> tuple[StoryItem, tuple[bytes, bytes]]:
+    def _signed(
+        self, article: Article, signals: StorySignals | None = None
+    ) -> tuple[StoryItem, tuple[bytes, bytes]]:
         """The article as the assigner sees it, and its (fingerprint, embedding) bytes to store."""
         bare = _item(article)
-        found = self._signals(bare)
+        found = signals or self._signals(bare)
         item = replace(bare, embedding=found.embedding, fingerprint=found.fingerprint, entities=found.entities)
         return item, (found.fingerprint.to_bytes(), _vector_bytes(found.embedding))
 
