@@ -1,6 +1,6 @@
 """End-to-end ingestion rate on the bundled demo snapshot, next to the cost of extraction alone.
 
-    .venv/bin/python bench/ingest.py [--repeat 3] [--workers 4]
+    .venv/bin/python bench/ingest.py [--repeat 3] [--workers N] [--processes N] [--image-format webp] [--no-stories]
 
 Pipeline: a fresh SQLite database, the demo outlets registered, then one crawl pass over loopback from the replay
 server, run in its own process as a publisher's server would be (fetch with robots.txt, parse, extract, language,
@@ -117,10 +117,21 @@ def _extract_or_none(page: tuple[str, bytes]) -> bool:
     return True
 
 
+def _default_setting(name: str) -> int:
+    from kiosque.conf import SETTINGS
+
+    return int(next(s.default for s in SETTINGS if s.name == name))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=4, help="crawl worker threads (KIOSQUE_CRAWL_WORKERS)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=_default_setting("KIOSQUE_CRAWL_WORKERS"),
+        help="crawl worker threads (KIOSQUE_CRAWL_WORKERS; default: the product's)",
+    )
     parser.add_argument(
         "--processes",
         type=int,

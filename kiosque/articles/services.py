@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from kiosque.articles.models import Article, Category, Image, ImageState, TitleRevision
 from kiosque.articles.search import index_article
-from kiosque.articles.selectors import images_like
+from kiosque.articles.selectors import images_judged_like
 from kiosque.content import content_changed
 from kiosque.pipeline.enrich.draft import ArticleDraft
 from kiosque.pipeline.types import ProcessedImage
@@ -156,15 +156,23 @@ def categories_for(names: Collection[str]) -> list[Category]:
     return [found[slug] for slug in wanted if slug in found]
 
 
-def image_store(*, origin_url: str, processed: ProcessedImage) -> Image:
-    """Keep the display and thumbnail files under MEDIA_ROOT by content hash; one row per origin URL.
-    (Files are named by content, so writing them again for an origin already stored changes nothing.)"""
+def image_files_store(processed: ProcessedImage) -> tuple[str, str]:
+    """Write the display and thumbnail files under MEDIA_ROOT, named by content hash; their names. Files
+    are named by content, so writing them again changes nothing, and writing them before the row is stored
+    is safe: the crawler does it outside its write transaction."""
     ext = processed.output_format
     rel = Path("images") / processed.sha256[:2]
     display_name = str(rel / f"{processed.sha256}-d.{ext}")
     thumb_name = str(rel / f"{processed.sha256}-t.{ext}")
     _write_once(display_name, processed.display)
     _write_once(thumb_name, processed.thumb)
+    return display_name, thumb_name
+
+
+def image_store(*, origin_url: str, processed: ProcessedImage, files: tuple[str, str] | None = None) -> Image:
+    """One row per origin URL for a processed image, with its files (`files`: from image_files_store when
+    already written)."""
+    display_name, thumb_name = files or image_files_store(processed)
     # The crawler looked the origin up just before downloading, so the row is almost always new: INSERT first
     # (get_or_create would SELECT first), and read the row another worker stored meanwhile on a conflict.
     try:
@@ -192,8 +200,7 @@ def _judged_state(processed: ProcessedImage) -> str:
     """A new copy of a picture already blocked (or protected by a moderator) is the same picture: it takes
     that state at once, so a block follows the picture to other articles and outlets. The nearest copy
     decides; on a tie a block wins. Only blocked and protected images are compared: a small set."""
-    matches = images_like(sha256=processed.sha256, phash=processed.phash,
-                          states=(ImageState.BLOCKED, ImageState.PROTECTED))
+    matches = images_judged_like(sha256=processed.sha256, phash=processed.phash)
     if not matches:
         return ImageState.OK
     nearest = {m.state for m in matches if m.distance == matches[0].distance}

@@ -41,7 +41,7 @@ from kiosque.pipeline.enrich.stories import StoryItem, StorySignals, story_signa
 from kiosque.pipeline.errors import ExtractError
 from kiosque.pipeline.extract import extract
 from kiosque.pipeline.images import process_image
-from kiosque.pipeline.types import ExtractedArticle, ExtractOptions, FeedEntry, ImageOptions, ProcessedImage
+from kiosque.pipeline.types import ExtractOptions, FeedEntry, ImageOptions, ProcessedImage
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,6 @@ class CpuWork(Protocol):
     def prepare(
         self, content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
     ) -> PreparedArticle: ...
-    def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle: ...
     def process_image(self, content: bytes, options: ImageOptions) -> ProcessedImage: ...
     def embed(self, texts: Sequence[str]) -> Vectors: ...
     def story_signals(self, item: StoryItem) -> StorySignals: ...
@@ -149,9 +148,6 @@ class InlineCpu:
     ) -> PreparedArticle:
         return prepare_article(content, options, entry, hints)
 
-    def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle:
-        return extract(content, options)
-
     def process_image(self, content: bytes, options: ImageOptions) -> ProcessedImage:
         return process_image(content, options)
 
@@ -181,9 +177,6 @@ class ProcessCpu:
         self, content: bytes | None, options: ExtractOptions | None, entry: FeedEntry, hints: DraftHints
     ) -> PreparedArticle:
         return self._run(prepare_article, content, options, entry, hints)
-
-    def extract(self, content: bytes, options: ExtractOptions) -> ExtractedArticle:
-        return self._run(extract, content, options)
 
     def process_image(self, content: bytes, options: ImageOptions) -> ProcessedImage:
         return self._run(process_image, content, options)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kiosque.articles import selectors as article_selectors
 from kiosque.articles.models import Article, Image
-from kiosque.articles.services import article_ingest, image_store
+from kiosque.articles.services import article_ingest, image_files_store, image_store
 from kiosque.crawler.cpu import CpuWork, DraftHints, InlineCpu, PreparedArticle
 from kiosque.crawler.models import EntryFailure
 from kiosque.pipeline.errors import BlockedByRobots, PipelineError, Severity
@@ -219,26 +219,33 @@ def _entry_ingest(
     prepared = _article_prepare(source, entry=entry, feed_language=feed_language, ctx=ctx)
     draft = prepared.draft
     image = _image_fetch(draft.image_origin_url, ctx=ctx)
-    # One transaction for the article, its image and its retry record: one commit, one turn of the write lock.
+    files = image_files_store(image) if isinstance(image, ProcessedImage) else None  # disk writes: before the lock
+    # One transaction for the article, its image, its retry record and, for a new article, its story: one
+    # commit, one turn of the write lock.
     with serialized_writes(), transaction.atomic():
         if isinstance(image, ProcessedImage):
-            image = image_store(origin_url=draft.image_origin_url, processed=image)
+            image = image_store(origin_url=draft.image_origin_url, processed=image, files=files)
         result = article_ingest(source=source, feed=feed, draft=draft, image=image, now=timezone.now())
         if retried:
             EntryFailure.objects.filter(url=entry.url).delete()
-    if ctx.stories is not None and (result.created or result.article.story_id is None):
-        # The signals were computed from the draft: they are the new article's (an updated one keeps some of
-        # its stored fields, so its signals are computed again from what is stored).
-        signals = prepared.signals if result.created else None
-        _story_place(result.article, stories=ctx.stories, signals=signals)
+        placing = ctx.stories is not None and (result.created or result.article.story_id is None)
+        # The signals were computed from the draft: they are a new article's own. An updated article keeps some
+        # of its stored fields, so its signals are computed again from what is stored, outside this transaction.
+        if placing and result.created and prepared.signals is not None:
+            _story_place(result.article, stories=ctx.stories, signals=prepared.signals)
+            placing = False
+    if placing:
+        _story_place(result.article, stories=ctx.stories, signals=None)
     return result.created
 
 
 def _story_place(article: Article, *, stories: StoryDesk, signals: StorySignals | None) -> None:
-    """Group the stored article (agency copy, story). A failure here never costs the article: it is kept,
-    logged with its reason, and the next repair pass groups it."""
+    """Group the stored article (agency copy, story). A failure here never costs the article: it is kept
+    (the grouping's writes are a savepoint of their own), logged with its reason, and the next repair pass
+    groups it."""
     try:
-        stories.place(article, signals=signals)
+        with transaction.atomic():
+            stories.place(article, signals=signals)
     except Exception as exc:  # bulkhead: the article is stored; the reason and traceback are logged
         log.exception("story grouping failed", extra={"url": article.url, "reason": f"{type(exc).__name__}: {exc}"})
 
