@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -183,10 +184,20 @@ def last_change() -> datetime | None:
 
 def article_urls_known(urls: Iterable[str]) -> set[str]:
     """Which of these publisher or canonical URLs are already stored (so the crawler skips them)."""
-    wanted = list(urls)
-    known = set(Article.objects.filter(url__in=wanted).values_list("url", flat=True))
-    known |= set(Article.objects.filter(canonical_url__in=wanted).values_list("canonical_url", flat=True))
-    return known
+    wanted = list(dict.fromkeys(urls))
+    if not wanted:
+        return set()
+    # One raw query (both columns indexed) where the ORM took two and ~1 ms compiling them: the crawler asks
+    # this for every feed it reads (bench/ingest.py).
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT url, canonical_url FROM articles_article WHERE url IN ({marks}) OR canonical_url IN ({marks})",
+            [*wanted, *wanted],
+        )
+        rows = cursor.fetchall()
+    asked = set(wanted)
+    return {address for row in rows for address in row if address in asked}
 
 
 def image_by_id(image_id: int) -> Image | None:
@@ -194,7 +205,9 @@ def image_by_id(image_id: int) -> Image | None:
 
 
 def image_by_origin(origin_url: str) -> Image | None:
-    return next(iter(Image.objects.filter(origin_url=origin_url)[:1]), None)  # unique: no ORDER BY needed
+    # Raw: asked for every article's image before downloading it; the ORM spent more compiling than SQLite
+    # spent answering.
+    return next(iter(Image.objects.raw("SELECT * FROM articles_image WHERE origin_url = %s", [origin_url])), None)
 
 
 @dataclass(frozen=True)

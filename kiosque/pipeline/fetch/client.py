@@ -160,7 +160,7 @@ def _checked_url(url: str | httpx.URL, original: str) -> httpx.URL:
         )
     if not parsed.host:
         raise InvalidURL(f"URL has no host: {url}", url=original)
-    return parsed.copy_with(fragment=None)
+    return parsed.copy_with(fragment=None) if parsed.fragment else parsed  # copy_with parses the URL again
 
 
 def _join(base: httpx.URL, location: str, original: str) -> httpx.URL:
