@@ -157,6 +157,7 @@ def main() -> None:
                 extracted, seconds = _extract_only(args.processes)
                 ceiling_pool.append(extracted / seconds)
     pipe, ext = statistics.median(pipeline), statistics.median(ceiling)
+    adjacent = [p / e for p, e in zip(pipeline, ceiling, strict=True)]
     ext_pool = statistics.median(ceiling_pool) if ceiling_pool else ext
     print(
         json.dumps(
@@ -167,6 +168,10 @@ def main() -> None:
                 "pipeline_articles_per_s": round(pipe, 1),
                 "extract_only_pages_per_s": round(ext, 1),
                 "ratio_pipeline_to_extract": round(pipe / ext, 3),
+                # Each pipeline run next to the extraction run that follows it: the machine's speed drifts by
+                # 10-20 % within minutes, and adjacent runs share more of it.
+                "ratio_median_of_adjacent_runs": round(statistics.median(adjacent), 3),
+                "ratios_adjacent_runs": [round(r, 3) for r in adjacent],
                 "extract_only_pool_pages_per_s": round(ext_pool, 1),
                 "ratio_pipeline_to_extract_same_processes": round(pipe / ext_pool, 3),
                 "pipeline_cold_articles_per_s": round(statistics.median(cold), 1),
