@@ -113,3 +113,27 @@ def test_the_repair_pass_keeps_what_editors_changed(crawled):
     assert None not in after.values()
     assert len({after[a.pk] for a in stored(WIRE_STORY)}) == 1
     assert timedelta(0) <= Story.objects.get(pk=split.pk).last_published_at - articles[1].published_at <= timedelta(0)
+
+
+def test_a_grouping_failure_never_costs_the_article(replay, monkeypatch):  # type: ignore[no-untyped-def]
+    """Grouping runs inside the article's own transaction: a failure after it wrote rolls back only its own
+    savepoint; the articles are kept (without a story, for the repair pass) and the crawl reports no error."""
+    from django.db import DatabaseError
+
+    from kiosque.crawler.stories import StoryDesk
+
+    def failing_place(self, article, *, signals=None):  # type: ignore[no-untyped-def]
+        Story.objects.create(titles={"fr": "half-written"})  # a write of the grouping, then a database error
+        raise DatabaseError("simulated failure while grouping")
+
+    monkeypatch.setattr(StoryDesk, "place", failing_place)
+    slug = outlets()[0]
+    site = SITES[slug]
+    source_upsert(slug=slug, name=site["name"], homepage=site["homepage"], languages=site["languages"],
+                  country=site["country"], extraction_rules=site["extraction_rules"], feeds=site["feeds"],
+                  check_now=True)
+    report = crawl_pass(options=crawl_options(route_to=replay.base_url, min_host_delay=0.0, read_timeout=2.0))
+    assert report.entries_failed == 0 and report.articles_created > 0, report.errors
+    assert Article.objects.count() == report.articles_created
+    assert not Article.objects.exclude(story=None).exists()
+    assert not Story.objects.filter(titles={"fr": "half-written"}).exists()
