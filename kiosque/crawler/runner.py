@@ -109,12 +109,12 @@ def crawl_pass(
 
 
 def _connection_drop_if_broken() -> None:
-    """Between two sources: a connection left broken (server restarted, network) or mid-transaction by an error
-    is closed, so the thread's next source opens a fresh one. (Django's close_old_connections would also close
-    a healthy one at every call, since connections have no CONN_MAX_AGE here.)"""
+    """Between two sources: a connection left broken (server restarted, network) or out of autocommit by an
+    error is closed, so the thread's next source opens a fresh one: the checks of Django's
+    close_if_unusable_or_obsolete without its age limit, which here (no CONN_MAX_AGE) closes every connection."""
     if connection.connection is None:
         return
-    if connection.in_atomic_block or (connection.errors_occurred and not connection.is_usable()):
+    if not connection.get_autocommit() or (connection.errors_occurred and not connection.is_usable()):
         connection.close()
     else:
         connection.errors_occurred = False

@@ -230,11 +230,12 @@ def _entry_ingest(
             EntryFailure.objects.filter(url=entry.url).delete()
         placing = ctx.stories is not None and (result.created or result.article.story_id is None)
         # The signals were computed from the draft: they are a new article's own. An updated article keeps some
-        # of its stored fields, so its signals are computed again from what is stored, outside this transaction.
-        if placing and result.created and prepared.signals is not None:
+        # of its stored fields, so its signals are computed again from what is stored, outside this transaction
+        # (the pool's work must not hold the write lock).
+        signed = placing and result.created and prepared.signals is not None
+        if signed:
             _story_place(result.article, stories=ctx.stories, signals=prepared.signals)
-            placing = False
-    if placing:
+    if placing and not signed:
         _story_place(result.article, stories=ctx.stories, signals=None)
     return result.created
 
