@@ -189,7 +189,7 @@ class ProcessCpu:
 
     def warm(self, languages: tuple[str, ...] = ("fr", "ar", "en")) -> None:
         """Start every process now (the pool starts them one per pending task) and let each warm up."""
-        detect_language("warm up", expected=languages)
+        # Languages are detected in the pool (prepare_article), which warms its own detector.
         warmed: set[int] = set()
         for _ in range(5):  # until every process answered (one may still be starting while another answers)
             warmed.update(f.result() for f in [self._pool.submit(_warm_process) for _ in range(self._processes)])
