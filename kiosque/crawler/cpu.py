@@ -113,12 +113,12 @@ class CpuWork(Protocol):
     def close(self) -> None: ...
 
 
-def _warm_models(*, embedding: bool = True) -> None:
+def _warm_models() -> None:
     """Load what the first articles would otherwise pay for (about a second in all, measured with
     bench/ingest.py): trafilatura and its helpers, the language detector, the sentence encoder and the other
     story signals, Pillow's codecs and imagehash (scipy). Idempotent: cheap once done."""
     try:
-        hints = DraftHints(("fr", "ar", "en"), None, datetime.now(UTC), "UTC", signals=embedding)
+        hints = DraftHints(("fr", "ar", "en"), None, datetime.now(UTC), "UTC")
         prepare_article(_WARM_PAGE, ExtractOptions(url=_WARM_URL), FeedEntry(url=_WARM_URL, title="Warm"), hints)
         process_image(_warm_picture(), ImageOptions())
     except Exception:  # warming is best effort; the real calls report real errors
